@@ -1,0 +1,86 @@
+"""Argument checks shared by every kernel.
+
+Each check raises a ``TypeError`` (wrong kind of thing) or a ``ValueError``
+(right kind, wrong value) whose message names the argument, says what was
+expected and what was given, so that a learner never has to read a NumPy
+broadcasting traceback to find a typo.
+"""
+import numbers
+
+import numpy as np
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    return f"{type(value).__name__} {value!r}"
+
+
+def check_data(X, name="X"):
+    """Return ``X`` as a finite 2-D float array of shape (N, D), N >= 1."""
+    if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
+        raise TypeError(f"{name} must be a 2-D array of shape (N, D); got {_describe(X)}")
+    X = np.asarray(X)
+    if X.ndim != 2:
+        raise ValueError(f"{name} must be 2-D, of shape (N, D); got an array of shape {X.shape}")
+    if X.shape[0] < 1 or X.shape[1] < 1:
+        raise ValueError(f"{name} must have at least one row and one column; got shape {X.shape}")
+    if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)):
+        raise TypeError(f"{name} must hold real numbers; got dtype {X.dtype}")
+    if not np.issubdtype(X.dtype, np.floating):
+        X = X.astype(np.float64)
+    if not np.all(np.isfinite(X)):
+        bad = int(np.size(X) - np.count_nonzero(np.isfinite(X)))
+        raise ValueError(f"{name} must be finite; got {bad} NaN or infinite value(s)")
+    return X
+
+
+def check_labels(y, N, K=None, name="y"):
+    """Return ``y`` as a 1-D integer array of length ``N`` with values in [0, K)."""
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, of shape ({N},); got an array of shape {y.shape}")
+    if not np.issubdtype(y.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer class labels; got dtype {y.dtype}")
+    if y.shape[0] != N:
+        raise ValueError(f"{name} must have one label per row of X, length {N}; got length {y.shape[0]}")
+    if K is not None and y.size and (y.min() < 0 or y.max() >= K):
+        raise ValueError(
+            f"{name} must hold labels in [0, {K}) for K = {K} classes; "
+            f"got values from {y.min()} to {y.max()}"
+        )
+    return y
+
+
+def check_positive_int(value, name, minimum=1):
+    """Return ``value`` as an int, requiring ``value >= minimum``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer >= {minimum}; got {_describe(value)}")
+    if value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
+    return int(value)
+
+
+def check_real(value, name, *, positive=False, nonnegative=False):
+    """Return ``value`` as a finite float, optionally > 0 or >= 0."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number; got {_describe(value)}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be finite; got {value}")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be positive; got {value}")
+    if nonnegative and value < 0:
+        raise ValueError(f"{name} must be non-negative (>= 0); got {value}")
+    return value
+
+
+def check_rng(rng):
+    """Return ``rng`` if it is a NumPy RandomState or Generator."""
+    if not isinstance(rng, (np.random.RandomState, np.random.Generator)):
+        raise TypeError(
+            "rng must be a np.random.RandomState or np.random.Generator "
+            f"(e.g. np.random.RandomState(0)); got {_describe(rng)}"
+        )
+    return rng
+

@@ -1,0 +1,127 @@
+"""The two models of the course: a linear softmax classifier and a 2-layer ReLU network.
+
+Parameters live in a dict, ``{"W", "b"}`` for the linear classifier and
+``{"W", "b", "W2", "b2"}`` for the network, with biases of shape (1, M) as in
+the course. These functions are the readable reference; ``helpers.train``
+holds the fast training loop, which the tests hold to these.
+"""
+import numpy as np
+
+from .checks import check_data, check_labels, check_positive_int, check_real, check_rng
+from .layers import affine_backward, affine_forward, relu_backward, relu_forward
+from .softmax import l2_penalty, softmax_loss
+
+LINEAR_KEYS = ("W", "b")
+TWO_LAYER_KEYS = ("W", "b", "W2", "b2")
+
+
+def init_linear(D, K, *, rng):
+    """Small random weights, zero biases: W (D, K) = 0.01 * standard normal, b (1, K) = 0."""
+    D, K = check_positive_int(D, "D"), check_positive_int(K, "K")
+    check_rng(rng)
+    return {"W": 0.01 * rng.standard_normal((D, K)), "b": np.zeros((1, K))}
+
+
+def init_two_layer(D, H, K, *, rng):
+    """W (D, H) then W2 (H, K), each 0.01 * standard normal drawn in that order; b (1, H) and b2 (1, K) zero."""
+    D, H, K = (check_positive_int(v, n) for v, n in ((D, "D"), (H, "hidden_size"), (K, "K")))
+    check_rng(rng)
+    W = 0.01 * rng.standard_normal((D, H))
+    W2 = 0.01 * rng.standard_normal((H, K))
+    return {"W": W, "b": np.zeros((1, H)), "W2": W2, "b2": np.zeros((1, K))}
+
+
+def check_params(params, D=None):
+    """Check that ``params`` is a linear or 2-layer parameter dict of consistent shapes.
+
+    Returns the sorted-out dict of float arrays and ``K``, the number of classes.
+    """
+    if not isinstance(params, dict):
+        raise TypeError(f"params must be a dict with keys {LINEAR_KEYS} or {TWO_LAYER_KEYS}; got {type(params).__name__}")
+    keys = tuple(k for k in TWO_LAYER_KEYS if k in params)
+    if set(params) != set(keys) or keys not in (LINEAR_KEYS, TWO_LAYER_KEYS):
+        raise ValueError(f"params must have keys {LINEAR_KEYS} or {TWO_LAYER_KEYS}; got keys {tuple(params)}")
+    arrays = {}
+    for key in keys:
+        value = np.asarray(params[key])
+        if not np.issubdtype(value.dtype, np.floating):
+            raise TypeError(f"params['{key}'] must be a float array; got dtype {value.dtype}")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"params['{key}'] must be finite; it holds NaN or infinite values (did training diverge?)")
+        arrays[key] = value
+    layers = [("W", "b")] + ([("W2", "b2")] if len(keys) == 4 else [])
+    rows_expected, rows_name = D, "the number of columns of X"
+    for w_key, b_key in layers:
+        W, b = arrays[w_key], arrays[b_key]
+        if W.ndim != 2:
+            raise ValueError(f"params['{w_key}'] must be 2-D; got shape {W.shape}")
+        if rows_expected is not None and W.shape[0] != rows_expected:
+            raise ValueError(f"params['{w_key}'] must have {rows_expected} rows ({rows_name}); got shape {W.shape}")
+        if b.shape not in ((1, W.shape[1]), (W.shape[1],)):
+            raise ValueError(f"params['{b_key}'] must have shape (1, {W.shape[1]}) to match params['{w_key}']; got shape {b.shape}")
+        rows_expected, rows_name = W.shape[1], "the hidden size, columns of params['W']"
+    return arrays, rows_expected
+
+
+def is_two_layer(params):
+    return "W2" in params
+
+
+def forward(params, X):
+    """Class scores, shape (N, K), for inputs X of shape (N, D); also the caches for ``backward``."""
+    scores, affine_cache = affine_forward(X, params["W"], params["b"])
+    if not is_two_layer(params):
+        return scores, (affine_cache,)
+    hidden_layer, relu_cache = relu_forward(scores)
+    scores, affine2_cache = affine_forward(hidden_layer, params["W2"], params["b2"])
+    return scores, (affine_cache, relu_cache, affine2_cache)
+
+
+def backward(dscores, caches):
+    """Gradients of the data loss for every parameter, from ``dscores`` of shape (N, K)."""
+    if len(caches) == 1:
+        _, dW, db = affine_backward(dscores, caches[0])
+        return {"W": dW, "b": db}
+    affine_cache, relu_cache, affine2_cache = caches
+    dhidden, dW2, db2 = affine_backward(dscores, affine2_cache)
+    dhidden = relu_backward(dhidden, relu_cache)
+    _, dW, db = affine_backward(dhidden, affine_cache)
+    return {"W": dW, "b": db, "W2": dW2, "b2": db2}
+
+
+def loss_and_grads(params, X, y, reg=1e-3):
+    """Regularised softmax loss of either model, and the gradient of every parameter.
+
+    params : dict, see the module docstring. X : (N, D). y : (N,) ints in [0, K).
+    reg : float >= 0, the L2 strength; the loss adds ``0.5 * reg * sum(W*W)`` for each weight matrix.
+
+    Returns ``(loss, grads)``, grads a dict with the keys and shapes of ``params``.
+    """
+    X = check_data(X)
+    params, K = check_params(params, X.shape[1])
+    y = check_labels(y, X.shape[0], K)
+    reg = check_real(reg, "reg", nonnegative=True)
+
+    scores, caches = forward(params, X)
+    data_loss, dscores = softmax_loss(scores, y)
+    grads = backward(dscores, caches)
+    weights = [k for k in ("W", "W2") if k in params]
+    for key in weights:
+        grads[key] += reg * params[key]
+    loss = data_loss + l2_penalty(reg, *(params[k] for k in weights))
+    return loss, grads
+
+
+def predict(params, X):
+    """Predicted class of each row of X (N, D): an int array of shape (N,)."""
+    X = check_data(X)
+    params, _ = check_params(params, X.shape[1])
+    scores, _ = forward(params, X)
+    return np.argmax(scores, axis=1)
+
+
+def accuracy(params, X, y):
+    """Fraction of rows of X whose predicted class equals y."""
+    predicted_class = predict(params, X)
+    y = check_labels(y, len(predicted_class))
+    return float(np.mean(predicted_class == y))
