@@ -43,7 +43,7 @@ def check_labels(y, N, K=None, name="y"):
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"{name} must hold integer class labels; got dtype {y.dtype}")
     if y.shape[0] != N:
-        raise ValueError(f"{name} must have one label per row of X, length {N}; got length {y.shape[0]}")
+        raise ValueError(f"{name} must have one label per example, length {N}; got length {y.shape[0]}")
     if K is not None and y.size and (y.min() < 0 or y.max() >= K):
         raise ValueError(
             f"{name} must hold labels in [0, {K}) for K = {K} classes; "
