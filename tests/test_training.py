@@ -37,9 +37,9 @@ def test_network_losses_and_accuracy(net_run):
     X, y, result = net_run
     assert [i for i, _ in result.loss_history] == list(course.COURSE_NET_LOSSES)
     ours = dict(result.loss_history)
-    # Up to iteration 4000 the run is the same on every BLAS tried; later losses drift by ~1e-4.
+    # Up to iteration 3000 the run is the same on every BLAS tried; later losses drift by ~1e-4.
     for i, expected in course.COURSE_NET_LOSSES.items():
-        if i <= 4000:
+        if i <= 3000:
             assert f"{ours[i]:f}" == f"{expected:f}", i
         else:
             assert ours[i] == pytest.approx(expected, abs=1e-3), i
