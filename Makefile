@@ -9,7 +9,7 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-ui bench clean
+.PHONY: lab test test-ui bench notebooks clean
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
@@ -37,6 +37,12 @@ test-ui: $(VENV)/.installed-ui
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py
+
+# Re-execute every notebook from a fresh kernel and save its outputs: they are
+# the reference that `make test` compares against.
+notebooks: $(VENV)/.installed
+	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	    --NotebookClient.record_timing=False *.ipynb
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts

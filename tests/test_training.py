@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from helpers import accuracy, course, init_linear, init_two_layer, train
+from helpers import accuracy, course, init_linear, init_two_layer, loss_and_grads, train
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +103,17 @@ def test_a_modern_generator_works_end_to_end():
     assert result.diverged is None
     assert result.loss_history[-1][1] < result.loss_history[0][1] / 2
     assert accuracy(result.params, X, y) > 0.8
+
+
+@pytest.mark.parametrize("scale", [1e3, -1e3])
+def test_scores_beyond_exp_overflow_give_the_right_finite_loss(spiral, scale):
+    """Scores in the thousands overflow a plain np.exp; the loss must still be right, with no warning."""
+    X, y = spiral
+    params = init_two_layer(2, 20, 3, rng=np.random.RandomState(4))
+    params["W2"] = params["W2"] * abs(scale) * 100
+    params["b2"] = params["b2"] + scale
+    expected, _ = loss_and_grads(params, X, y, 1e-3)
+    result = train(params, X, y, step_size=1e-6, num_iters=1, record_every=1)
+    assert np.isfinite(expected) and expected > 10
+    assert result.loss_history[0][1] == pytest.approx(expected, rel=1e-12)
+    assert result.diverged is None
