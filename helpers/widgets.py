@@ -179,10 +179,6 @@ def status_text(settings, result, final_loss=None, train_accuracy=None, K=3):
     if result.diverged is not None:
         text = str(result.diverged)
         text = text[0].upper() + text[1:] + "."
-        product = settings["step_size"] * settings["reg"]
-        if product > 2:
-            text += (f" (Here step size x reg = {_fmt(product)} > 2: the L2 term alone makes every update"
-                     " overshoot, whatever the data.)")
         return f"{text} Nothing worth plotting was learned; try a smaller step size. [{where}]"
     start = result.loss_history[0][1]
     chance = math.log(K)
