@@ -143,7 +143,8 @@ def v5_transposed(X, y, p, iters, reg=1e-3, step=1.0):
 
 
 def v6_final(X, y, p, iters):
-    """+ dhidden written over hidden_layer, one (H, N) array fewer (= helpers.train)"""
+    """helpers.train: + dhidden written over hidden_layer, the ReLU and its switch as products with one
+    float mask, the step size folded into dscores, L2 as a weight decay, b2 folded into W2"""
     return train(p, X, y, num_iters=iters, record_every=iters - 1).loss_history[-1][1]
 
 
@@ -158,7 +159,7 @@ def main():
     variants = [("0 course code (the baseline)", course), ("1 preallocated buffers, out= / in place", v1_inplace),
                 ("2 + ReLU switch as a product with a mask", v2_switch), ("3 + one-hot labels", v3_onehot),
                 ("4 + biases folded into the weights", v4_fold), ("5 + transposed (K,N)/(H,N) layout", v5_transposed),
-                ("6 + dhidden over hidden_layer (= train)", v6_final)]
+                ("6 helpers.train: + float ReLU mask, folded step", v6_final)]
     times = {name: [] for name, _ in variants}
     for _ in range(repeats):
         for name, fn in variants:
