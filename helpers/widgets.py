@@ -255,9 +255,11 @@ class PlaygroundFigure:
             self.regions.set_data(mesh_classes)
             self.ax_boundary.set_title(f"Decision boundary: {name}", color=color)
         else:
+            product = settings["step_size"] * settings["reg"]
+            cause = (f"step size {_fmt(settings['step_size'])} is too large" if product <= 2
+                     else f"step size x reg = {_fmt(product)} is above 2")
             self.boundary_message.set_text(
-                f"Training diverged at iteration {diverged.iteration}\n"
-                f"(step size {_fmt(settings['step_size'])} is too large).\n\n"
+                f"Training diverged at iteration {diverged.iteration}\n({cause}).\n\n"
                 "There is no decision boundary to show:\ntry a smaller step size.")
             self.ax_boundary.set_title(f"Diverged: {name}", color=color)
         self.regions.set_visible(diverged is None)
