@@ -246,6 +246,7 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
                 W2b -= dW2b
             else:
                 np.matmul(X1T, dscores.T, out=dWb)
+            # perform a parameter update: W += -step_size * (dW + reg * W), and b
             W *= decay
             Wb -= dWb
             result.iterations = i + 1
