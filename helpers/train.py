@@ -162,7 +162,11 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
         # dhidden is written over hidden_layer, which is not needed once dW2 is computed:
         # one (H, N) array fewer to allocate and to stream through the cache
         dhidden = hidden_layer
-        alive = np.empty((H, N), dtype)  # 1.0 where the ReLU's input is positive, else 0.0
+        # 1 where the ReLU's input is positive, else 0: as floats while the (H, N) arrays
+        # are small enough to stay in the CPU cache (a product of floats with booleans
+        # converts them on every use), as booleans (1 byte an entry, not 8) beyond that,
+        # where memory traffic costs more than the conversion
+        alive = np.empty((H, N), dtype if H * N <= 50_000 else bool)
 
     result = TrainingResult(params={})
     first_loss = None
@@ -181,8 +185,7 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
                 # hidden_layer = np.maximum(0, np.dot(X, W) + b), with b folded into Wb
                 np.matmul(Wb.T, X1T, out=hidden_layer)
                 # the ReLU as a product with a 0/1 mask of where its input is positive;
-                # the backward pass multiplies by the same mask. (A float mask: a product
-                # of floats with booleans would convert them on every use.)
+                # the backward pass multiplies by the same mask
                 np.greater(hidden_layer, 0.0, out=alive)
                 hidden_layer *= alive
                 # scores = np.dot(hidden_layer, W2) + b2, with b2 folded into W2b
