@@ -5,20 +5,20 @@ import pytest
 from helpers import accuracy, course, init_linear, init_two_layer, loss_and_grads, train
 
 
+def course_run(setup, num_iters, record_every):
+    X, y, params = setup()
+    return X, y, train(params, X, y, step_size=course.STEP_SIZE, reg=course.REG,
+                       num_iters=num_iters, record_every=record_every)
+
+
 @pytest.fixture(scope="module")
 def linear_run():
-    X, y, params = course.course_linear_setup()
-    result = train(params, X, y, step_size=course.STEP_SIZE, reg=course.REG,
-                   num_iters=course.LINEAR_ITERS, record_every=course.LINEAR_RECORD_EVERY)
-    return X, y, result
+    return course_run(course.course_linear_setup, course.LINEAR_ITERS, course.LINEAR_RECORD_EVERY)
 
 
 @pytest.fixture(scope="module")
 def net_run():
-    X, y, params = course.course_net_setup()
-    result = train(params, X, y, step_size=course.STEP_SIZE, reg=course.REG,
-                   num_iters=course.NET_ITERS, record_every=course.NET_RECORD_EVERY)
-    return X, y, result
+    return course_run(course.course_net_setup, course.NET_ITERS, course.NET_RECORD_EVERY)
 
 
 def test_linear_classifier_prints_the_courses_twenty_losses(linear_run):
