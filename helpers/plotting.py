@@ -17,7 +17,8 @@ def _axes(ax, figsize=(5, 5)):
     return ax
 
 
-def _class_legend(ax, scatter, K):
+def class_legend(ax, scatter, K):
+    """A legend naming each colour of ``scatter`` 'class k', for k in [0, K)."""
     handles, _ = scatter.legend_elements()
     ax.legend(handles, [f"class {k}" for k in range(K)], loc="upper right", fontsize="small", framealpha=0.8)
 
@@ -31,7 +32,7 @@ def plot_spiral(X, y, *, ax=None, title="The spiral data"):
     ax = _axes(ax)
     K = int(y.max()) + 1
     scatter = ax.scatter(X[:, 0], X[:, 1], c=y, s=40, cmap=CMAP, vmin=0, vmax=max(K - 1, 1), edgecolors="k", linewidths=0.3)
-    _class_legend(ax, scatter, K)
+    class_legend(ax, scatter, K)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
     return ax, scatter
 
@@ -61,7 +62,7 @@ def plot_decision_boundary(predict_fn, X, y, *, ax=None, h=0.02, title="Decision
     K = int(max(y.max(), Z.max())) + 1
     contour = ax.contourf(xx, yy, Z, levels=np.arange(K + 1) - 0.5, cmap=CMAP, vmin=0, vmax=max(K - 1, 1), alpha=0.8)
     scatter = ax.scatter(X[:, 0], X[:, 1], c=y, s=40, cmap=CMAP, vmin=0, vmax=max(K - 1, 1), edgecolors="k", linewidths=0.3)
-    _class_legend(ax, scatter, K)
+    class_legend(ax, scatter, K)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
     return ax, contour, scatter
 

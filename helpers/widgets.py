@@ -36,7 +36,7 @@ from matplotlib.layout_engine import PlaceHolderLayoutEngine
 
 from .checks import check_data, check_labels, check_positive_int, check_real
 from .models import init_linear, init_two_layer, loss_and_grads, predict
-from .plotting import CMAP, decision_mesh
+from .plotting import CMAP, class_legend, decision_mesh
 from .train import train
 
 MODELS = ("linear", "2-layer")
@@ -218,8 +218,7 @@ class PlaygroundFigure:
         self.regions = ax.imshow(np.zeros(self.xx.shape), origin="lower", extent=extent, cmap=CMAP, norm=norm,
                                  alpha=0.8, interpolation="nearest", aspect="equal")
         scatter = ax.scatter(X[:, 0], X[:, 1], c=y, s=22, cmap=CMAP, norm=norm, edgecolors="k", linewidths=0.4)
-        handles, _ = scatter.legend_elements()
-        ax.legend(handles, [f"class {k}" for k in range(K)], loc="upper right", fontsize="small", framealpha=0.85)
+        class_legend(ax, scatter, K)
         ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=extent[:2], ylim=extent[2:])
         self.boundary_message = ax.text(
             0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=11, color="darkred",
