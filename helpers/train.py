@@ -105,7 +105,7 @@ def _stable_softmax(scores, onehot, exp_scores, colsum):
 
 
 def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=10,
-          verbose=False, print_fn=print, blowup_factor=10.0, dtype=np.float64):
+          verbose=False, print_fn=print, blowup_factor=10.0, reference_loss=None, dtype=np.float64):
     """Train either model by full-batch gradient descent on the regularised softmax loss.
 
     params : dict, ``{"W", "b"}`` (linear) or ``{"W", "b", "W2", "b2"}`` (2-layer); not modified.
@@ -116,6 +116,10 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
     verbose : print ``iteration i: loss L`` at each recorded iteration, through ``print_fn``.
     blowup_factor : training stops as diverged when the loss exceeds this many times
         its starting value, or stops being finite.
+    reference_loss : the starting value that ``blowup_factor`` multiplies; by default the
+        first loss of this call. A run trained in several calls (the playground's frames)
+        passes the loss of its very first iteration, so that a slow blow-up spread over
+        many calls is caught just as in one long call.
     dtype : np.float64 (default), or np.float32 to train in single precision: about 1.5x
         faster, but the network's printed losses then leave the course's within the
         first 1000 iterations, by up to ~1e-2 later on (the returned params are float32).
@@ -131,6 +135,8 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
     num_iters = check_positive_int(num_iters, "num_iters")
     record_every = check_positive_int(record_every, "record_every")
     blowup_factor = check_real(blowup_factor, "blowup_factor", positive=True)
+    if reference_loss is not None:
+        reference_loss = check_real(reference_loss, "reference_loss", positive=True)
     dtype = _check_dtype(dtype)
 
     two_layer = is_two_layer(params)
@@ -169,7 +175,7 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
         alive = np.empty((H, N), dtype if H * N <= 50_000 else bool)
 
     result = TrainingResult(params={})
-    first_loss = None
+    first_loss = reference_loss
     # Folding step_size into dscores makes every gradient below come out already
     # multiplied by step_size: the update is then one subtraction.
     # The L2 gradient reg * W is applied as a decay, W *= 1 - step_size * reg.

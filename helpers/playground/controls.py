@@ -1,0 +1,347 @@
+"""The playground's controls and what each one does: the ``Playground`` that notebook 5 shows.
+
+Every callback runs synchronously in the kernel, one at a time (ipywidgets never
+runs two at once), so there are no threads and no locks. Training while playing is
+driven by an ``ipywidgets.Play`` used as a clock: each tick it sends is one frame,
+in which the kernel trains ``speed`` iterations and redraws. The front end keeps at
+most one message per widget in flight and merges the ones that wait, so when the
+kernel is slower than the clock, frames are dropped, not queued.
+
+What each control does (tested in tests/test_playground.py):
+
+==========================  ============================================  ===========================================
+control                     when paused                                   while playing
+==========================  ============================================  ===========================================
+Play                        trains ``speed`` iterations a frame, from     (becomes Pause)
+                            where training stands
+Pause                       --                                            stops after the current frame
+Step                        trains one frame's ``speed`` iterations       (disabled)
+Reset                       back to the seeded starting weights,          the same, and training goes on from there
+                            iteration 0
+step size, reg              retrain from the seed for ``iterations``      apply from the next frame, no reset
+                            iterations and redraw (deterministic)
+speed                       stored for the next frame                     applies from the next frame
+iterations                  retrain from the seed for that many           pauses, then the same as when paused
+model, hidden size          retrain from the seed, as above               reset to the seeded weights, keep playing
+data: classes, points per   new data, then retrain from the seed          new data, reset, keep playing
+class, noise, held-out
+share, New sample
+a click on the plot         adds a point, then retrain from the seed      adds a point, reset, keep playing
+Clear my points / Empty     new data, then retrain from the seed          new data, reset, keep playing
+show held-out, hinge lines  redraw                                        shown from the next frame
+==========================  ============================================  ===========================================
+
+A run that diverges stops playing and says why; Reset (or any change that resets)
+starts again.
+"""
+import html
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.colors import to_hex
+
+from .render import PlaygroundFigure
+from .state import (CLASS_RANGE, HIDDEN_SIZES, MODEL_LABELS, MODELS, NOISE_RANGE, NUM_ITERS_CHOICES,
+                    POINTS_PER_CLASS, REG_EXPONENTS, SPEEDS, STEP_SIZE_EXPONENTS, TEST_SHARE_RANGE, Session,
+                    status_text)
+from ..plotting import CMAP
+
+LOG_STEP = 0.5  # one arrow-key press on a log slider: a factor of sqrt(10) ~ 3.16
+FRAME_INTERVAL_MS = 50  # the clock's tick: at most 20 frames a second
+GROUPS = ("transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view")
+
+
+def _choices_with(choices, value):
+    """The sorted slider choices, with ``value`` added if it is not one of them."""
+    return tuple(sorted(set(choices) | {value}))
+
+
+def make_controls(s):
+    """The setting controls, in a dict keyed by setting name, set to the (checked) settings ``s``.
+
+    'model' : ToggleButtons. 'step_size', 'reg' : FloatLogSlider (half a decade per arrow key).
+    'hidden_size', 'num_iters', 'speed', 'points_per_class' : SelectionSlider over a few sizes.
+    'classes' : IntSlider. 'noise', 'test_share' : FloatSlider. All update on release.
+    """
+    style = {"description_width": "110px"}
+    wide = widgets.Layout(width="360px")
+    common = {"continuous_update": False, "style": style, "layout": wide}
+    controls = {
+        "model": widgets.ToggleButtons(
+            options=[(MODEL_LABELS[m], m) for m in MODELS], value=s["model"], description="model",
+            style={**style, "button_width": "130px"},
+            tooltips=["softmax on the raw (x1, x2)", "one hidden ReLU layer"]),
+        "step_size": widgets.FloatLogSlider(
+            value=s["step_size"], base=10, min=STEP_SIZE_EXPONENTS[0], max=STEP_SIZE_EXPONENTS[1], step=LOG_STEP,
+            readout_format=".3", description="step size", **common),
+        "reg": widgets.FloatLogSlider(
+            value=s["reg"], base=10, min=REG_EXPONENTS[0], max=REG_EXPONENTS[1], step=LOG_STEP,
+            readout_format=".3", description="reg", **common),
+        "hidden_size": widgets.SelectionSlider(
+            options=_choices_with(HIDDEN_SIZES, s["hidden_size"]), value=s["hidden_size"],
+            description="hidden size H", disabled=s["model"] == "linear", **common),
+        "num_iters": widgets.SelectionSlider(
+            options=_choices_with(NUM_ITERS_CHOICES, s["num_iters"]), value=s["num_iters"],
+            description="iterations", **common),
+        "speed": widgets.SelectionSlider(
+            options=_choices_with(SPEEDS, s["speed"]), value=s["speed"], description="iterations/frame", **common),
+        "classes": widgets.IntSlider(
+            value=s["classes"], min=CLASS_RANGE[0], max=CLASS_RANGE[1], description="classes K", **common),
+        "points_per_class": widgets.SelectionSlider(
+            options=_choices_with(POINTS_PER_CLASS, s["points_per_class"]), value=s["points_per_class"],
+            description="points per class", **common),
+        "noise": widgets.FloatSlider(
+            value=s["noise"], min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.1, readout_format=".1f",
+            description="noise", **common),
+        "test_share": widgets.FloatSlider(
+            value=s["test_share"], min=TEST_SHARE_RANGE[0], max=TEST_SHARE_RANGE[1], step=0.1,
+            readout_format=".0%", description="held out", **common),
+    }
+    for name, control in controls.items():
+        control.add_class(f"playground-{name.replace('_', '-')}")
+    return controls
+
+
+def _button(description, name, icon="", tooltip=""):
+    button = widgets.Button(description=description, icon=icon, tooltip=tooltip,
+                            layout=widgets.Layout(width="auto"))
+    button.add_class(f"playground-{name}")
+    return button
+
+
+class PlaygroundBox(widgets.VBox):
+    """The playground's container, a ``VBox``.
+
+    Its text form is what a notebook shows where the widget cannot be drawn (no live
+    kernel, a plain-text viewer, nbval's comparison): one line saying what is there.
+    """
+
+    def __repr__(self):
+        return "Playground: live training, sliders and a figure (run the notebook in JupyterLab to use them)"
+
+
+class Playground:
+    """Train either model on a spiral, live, and watch its decision regions and losses.
+
+    Parameters
+    ----------
+    **settings : starting settings, see ``helpers.playground.state.check_settings``
+        (model, step_size, reg, hidden_size, num_iters, speed, classes, points_per_class,
+        noise, test_share, data_seed). Defaults: the course's spiral with 20% of each
+        class held out, the course's network and its starting weights.
+    seed : int >= 0, the starting weights' seed. Seed 0 gives the course's weights.
+    show : which groups of controls to show, from ``GROUPS``; default all. Hidden
+        controls keep their values; a click on the plot adds points only if "draw" is shown.
+        ``Playground(model="linear", show=("step_size", "reg"))`` is a two-slider panel.
+    show_test, show_hinges : the view's starting switches.
+
+    Attributes
+    ----------
+    widget : the ``PlaygroundBox`` to display. session : the ``Session`` (data, parameters,
+    history). controls : dict of setting controls. buttons : dict of buttons ('play' is a
+    ToggleButton). clock : the ``ipywidgets.Play`` whose ticks are frames. image, status_widget :
+    the figure and the text under it. status : that text. figure : the ``PlaygroundFigure``.
+    redraw_count : how many frames were drawn.
+    """
+
+    def __init__(self, *, seed=0, show=None, show_test=True, show_hinges=False, **settings):
+        self.session = Session(settings, seed=seed)
+        show = GROUPS if show is None else tuple(show)
+        unknown = set(show) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"show must list groups from {GROUPS}; got unknown {sorted(unknown)}")
+        self.shown = show
+        s = self.session.settings
+
+        self.controls = make_controls(s)
+        self.buttons = {
+            "play": widgets.ToggleButton(value=False, description="Play", icon="play", tooltip="train, frame by frame",
+                                         layout=widgets.Layout(width="90px")),
+            "step": _button("Step", "step", "step-forward", "one frame of training"),
+            "reset": _button("Reset", "reset", "undo", "back to the starting weights, iteration 0"),
+            "new_sample": _button("New sample", "new-sample", "random", "draw the spiral again, from the next seed"),
+            "clear_points": _button("Clear my points", "clear-points", "eraser", "remove the points you added"),
+            "empty_plane": _button("Empty plane", "empty-plane", "square-o", "remove the spiral, keep your points"),
+        }
+        self.buttons["play"].add_class("playground-play")
+        self.view = {
+            "show_test": widgets.Checkbox(value=bool(show_test), description="show held-out points", indent=False),
+            "show_hinges": widgets.Checkbox(value=bool(show_hinges), indent=False,
+                                            description="show where each hidden unit switches on"),
+        }
+        for name, box in self.view.items():
+            box.add_class(f"playground-{name.replace('_', '-')}")
+        self.click_class = widgets.ToggleButtons(description="click adds", style={"button_width": "70px"})
+        self.click_class.add_class("playground-click-class")
+        self.click_swatches = widgets.HTML()
+        self._set_click_classes(s["classes"])
+        self.clock = widgets.Play(value=0, min=0, max=2**31 - 1, step=1, interval=FRAME_INTERVAL_MS,
+                                  show_repeat=False, layout=widgets.Layout(display="none"))
+
+        self.figure = PlaygroundFigure()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{self.figure.fig.bbox.width:.0f}px"))
+        self.image.add_class("playground-figure")
+        self.status_widget = widgets.HTML()
+        self.status_widget.add_class("playground-status")
+        self.status = ""
+        self.redraw_count = 0
+        self.events = self._click_events() if "draw" in show else None
+
+        self.widget = PlaygroundBox(self._layout(), layout=widgets.Layout(width="auto"))
+        self.widget.add_class("playground")
+        for name, control in self.controls.items():
+            control.observe(self._on_setting, names="value")
+        self.buttons["play"].observe(self._on_play, names="value")
+        self.buttons["step"].on_click(lambda _: self.step())
+        self.buttons["reset"].on_click(lambda _: self.reset())
+        self.buttons["new_sample"].on_click(lambda _: self._change_data(data_seed=self.session.settings["data_seed"] + 1))
+        self.buttons["clear_points"].on_click(lambda _: self._set_points([], spiral=True))
+        self.buttons["empty_plane"].on_click(lambda _: self._set_points(self.session.points, spiral=False))
+        for box in self.view.values():
+            box.observe(lambda _: self.draw(), names="value")
+        self.clock.observe(self._on_tick, names="value")
+
+        self.session.retrain()
+        self.draw()
+
+    # ----------------------------------------------------------------- layout
+
+    def _layout(self):
+        c, b, shown = self.controls, self.buttons, self.shown
+        rows = []
+        if "transport" in shown:
+            rows.append(widgets.HBox([b["play"], b["step"], b["reset"], c["speed"], self.clock]))
+        if "model" in shown:
+            rows.append(widgets.HBox([c["model"]]))
+        left = [c[n] for n in ("step_size", "reg", "hidden_size", "num_iters") if n in shown]
+        right = ([c["classes"], c["points_per_class"], c["noise"], c["test_share"], b["new_sample"]]
+                 if "data" in shown else [])
+        if left or right:
+            rows.append(widgets.HBox([widgets.VBox(left), widgets.VBox(right)]))
+        if "draw" in shown:
+            rows.append(widgets.HBox([self.click_class, self.click_swatches, b["clear_points"], b["empty_plane"]]))
+        if "view" in shown:
+            rows.append(widgets.HBox([self.view["show_test"], self.view["show_hinges"]]))
+        return rows + [self.image, self.status_widget]
+
+    def _click_events(self):
+        from ipyevents import Event  # only the "draw" group needs it
+
+        events = Event(source=self.image, watched_events=["click"], prevent_default_action=True)
+        events.on_dom_event(self.on_click)
+        return events
+
+    def _set_click_classes(self, K):
+        """One button per class, each with a swatch of the class's colour."""
+        value = self.click_class.value if self.click_class.value is not None and self.click_class.value < K else 0
+        self.click_class.options = [(f"class {k}", k) for k in range(K)]
+        self.click_class.value = value
+        swatches = "".join(
+            f'<span style="background: {to_hex(color)}; border: 1px solid black; padding: 0 6px; margin-right: 4px">'
+            f'{k}</span>' for k, color in enumerate(CMAP(np.linspace(0, 1, K))))
+        self.click_swatches.value = f'<span style="font-size: 0.9em">{swatches}</span>'
+
+    # ----------------------------------------------------------------- state
+
+    @property
+    def settings(self):
+        return dict(self.session.settings)
+
+    @property
+    def playing(self):
+        return self.buttons["play"].value
+
+    def play(self):
+        self.buttons["play"].value = True
+
+    def pause(self):
+        self.buttons["play"].value = False
+
+    # ----------------------------------------------------------------- actions
+
+    def _on_play(self, change):
+        playing = change["new"]
+        if playing and not self.session.can_train:
+            self.buttons["play"].value = False  # nothing to train on, or diverged: stay paused
+            self.draw()
+            return
+        self.buttons["play"].description = "Pause" if playing else "Play"
+        self.buttons["play"].icon = "pause" if playing else "play"
+        self.buttons["step"].disabled = playing
+        self.clock.playing = playing
+
+    def _on_tick(self, change):
+        if self.playing:
+            self.frame()
+
+    def frame(self):
+        """One frame of playing: train ``speed`` iterations, redraw; pause if training cannot go on."""
+        self.session.step(self.session.settings["speed"])
+        if not self.session.can_train:
+            self.pause()
+        self.draw()
+
+    def step(self):
+        """The Step button: one frame's worth of training, from where training stands."""
+        if not self.playing:
+            self.session.step(self.session.settings["speed"])
+            self.draw()
+
+    def reset(self):
+        """The Reset button: back to the seeded starting weights, iteration 0."""
+        self.session.reset()
+        self.draw()
+
+    def _on_setting(self, change):
+        name = next(n for n, c in self.controls.items() if c is change["owner"])
+        if name == "model":
+            self.controls["hidden_size"].disabled = change["new"] == "linear"
+        if name == "num_iters" and self.playing:
+            self.pause()
+        kind = self.session.apply(**{name: change["new"]})
+        if name == "classes":
+            self._set_click_classes(change["new"])
+        self._after_change(kind, name)
+
+    def _after_change(self, kind, name=None):
+        if self.playing:
+            if kind == "reset":
+                self.draw()  # the live frames go on from iteration 0
+            return
+        if name == "speed":
+            return
+        self.session.retrain()
+        self.draw()
+
+    def _change_data(self, **changes):
+        self._after_change(self.session.apply(**changes))
+
+    def _set_points(self, points, spiral):
+        self.session.set_points(points, spiral)
+        self._after_change("reset")
+
+    def on_click(self, event):
+        """A click on the figure (an ipyevents message): add a point of the chosen class there.
+
+        event : dict with 'dataX', 'dataY' (pixels of the PNG, origin top left) and 'shiftKey'
+        (shift-click adds a held-out point). Clicks outside the decision-region plot are ignored.
+        """
+        if event.get("type", "click") != "click" or "dataX" not in event:
+            return
+        where = self.figure.pixel_to_data(event["dataX"], event["dataY"])
+        if where is None:
+            return
+        self.session.add_point(*where, self.click_class.value, held_out=bool(event.get("shiftKey")))
+        self._after_change("reset")
+
+    # ----------------------------------------------------------------- drawing
+
+    def draw(self):
+        """Redraw the figure and the status line from the session."""
+        self.figure.update(self.session, show_test=self.view["show_test"].value,
+                           show_hinges=self.view["show_hinges"].value)
+        self.image.value = self.figure.png()
+        self.status = status_text(self.session)
+        color = "darkred" if self.session.diverged is not None else "black"
+        self.status_widget.value = f'<span style="color: {color}; font-size: 1.05em">{html.escape(self.status)}</span>'
+        self.redraw_count += 1

@@ -1,0 +1,226 @@
+"""The playground's figure: decision regions, points and hinge lines on the left, the losses on the right.
+
+One matplotlib ``Figure`` on an Agg canvas (never pyplot, so nothing leaks into the
+notebook's outputs), made once and rendered to PNG bytes for an ``ipywidgets.Image``.
+
+While training plays, most of the figure stays the same from frame to frame: the
+axes, ticks, labels and legends. Those are drawn once into a background that is
+kept as pixels; each frame restores it and draws only the artists that move (the
+regions, the points, the hinge lines, the loss curves and the counter), which are
+marked ``animated``. The background is redrawn only when something in it changes:
+the number of classes, the model, an axis range.
+"""
+import io
+import math
+
+import numpy as np
+import PIL.Image
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.lines import Line2D
+
+from ..plotting import CMAP
+from .state import MODEL_LABELS, divergence_cause
+
+EXTENT = (-1.5, 1.5, -1.5, 1.5)  # the plane shown: the spiral's radius is at most 1
+MESH_STEP = 0.03  # spacing of the mesh whose predicted classes colour the regions: 100 x 100 cells
+FIGSIZE, DPI = (10.0, 4.4), 80  # 800 x 352 pixels
+TRAIN_MARKER, TEST_MARKER = "o", "s"
+
+
+def mesh(extent=EXTENT, spacing=MESH_STEP):
+    """Cell centres covering ``extent``: ``(xx, yy)``, each (rows, cols), rows along x2."""
+    x_min, x_max, y_min, y_max = extent
+    xs = np.arange(x_min + spacing / 2, x_max, spacing)
+    ys = np.arange(y_min + spacing / 2, y_max, spacing)
+    return np.meshgrid(xs, ys)
+
+
+def nice_ceiling(value, steps=(1, 2, 5)):
+    """The smallest number of the form s * 10**k (s in ``steps``) that is >= ``value`` > 0."""
+    exponent = math.floor(math.log10(value))
+    for power in (exponent, exponent + 1):
+        for s in steps:
+            if s * 10.0 ** power >= value:
+                return s * 10.0 ** power
+    return 10.0 ** (exponent + 1)
+
+
+class PlaygroundFigure:
+    """The playground's figure; ``update(session, ...)`` then ``png()``.
+
+    extent : (x_min, x_max, y_min, y_max) of the plane shown. mesh_step : spacing of the
+    mesh of predicted classes.
+    """
+
+    def __init__(self, *, extent=EXTENT, mesh_step=MESH_STEP, figsize=FIGSIZE, dpi=DPI):
+        self.extent = tuple(extent)
+        self.xx, self.yy = mesh(self.extent, mesh_step)
+        self.mesh_points = np.c_[self.xx.ravel(), self.yy.ravel()]
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self.ax_boundary, self.ax_loss = self.fig.subplots(1, 2, width_ratios=(1.15, 1))
+        self._background = None
+        self._layout_key = None
+        self.full_draws = 0  # how many times the background was redrawn (for tests and benchmarks)
+        self.K = None
+
+        ax = self.ax_boundary
+        self.regions = ax.imshow(np.zeros(self.xx.shape), origin="lower", extent=self.extent, cmap=CMAP,
+                                 alpha=0.8, interpolation="nearest", aspect="equal", animated=True)
+        self.alive_hinges = LineCollection([], colors="black", linewidths=0.7, alpha=0.45, animated=True)
+        self.dead_hinges = LineCollection([], colors="dimgrey", linewidths=0.7, linestyles="dashed", alpha=0.45,
+                                          animated=True)
+        ax.add_collection(self.alive_hinges)
+        ax.add_collection(self.dead_hinges)
+        self.train_points = ax.scatter([], [], s=22, marker=TRAIN_MARKER, edgecolors="black", linewidths=0.5,
+                                       animated=True)
+        self.test_points = ax.scatter([], [], s=30, marker=TEST_MARKER, edgecolors="black", linewidths=1.3,
+                                      animated=True)
+        for scatter in (self.train_points, self.test_points):
+            scatter.set_cmap(CMAP)
+        self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=11,
+                               color="darkred", animated=True,
+                               bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "darkred", "alpha": 0.95})
+        ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=self.extent[:2], ylim=self.extent[2:])
+
+        ax = self.ax_loss
+        (self.train_line,) = ax.plot([], [], color="tab:blue", linewidth=1.6, animated=True)
+        (self.test_line,) = ax.plot([], [], color="tab:orange", linewidth=1.6, linestyle="--", animated=True)
+        self.chance_line = ax.axhline(math.log(3), color="grey", linestyle=":")
+        self.stop_line = ax.axvline(0, color="darkred", linestyle="--", animated=True)
+        self.counter = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=12,
+                               fontweight="bold", animated=True)
+        ax.set(xlabel="iteration", ylabel="loss (cross-entropy)")
+        ax.grid(alpha=0.3)
+
+    # ----------------------------------------------------------------- geometry
+
+    def pixel_to_data(self, px, py):
+        """The plane's (x1, x2) under pixel (px, py) of the PNG (origin top left); ``None`` off the plot."""
+        height = self.fig.bbox.height
+        display = (px, height - py)
+        if not self.ax_boundary.bbox.contains(*display):
+            return None
+        x1, x2 = self.ax_boundary.transData.inverted().transform(display)
+        return float(x1), float(x2)
+
+    def data_to_pixel(self, x1, x2):
+        """The PNG pixel (px, py) (origin top left) where the plane's point (x1, x2) is drawn."""
+        x, y = self.ax_boundary.transData.transform((x1, x2))
+        return float(x), float(self.fig.bbox.height - y)
+
+    # ----------------------------------------------------------------- drawing
+
+    def update(self, session, *, show_test=True, show_hinges=False):
+        """Show the session's current state: regions, points, hinge lines, losses."""
+        s, data, K = session.settings, session.data, session.data.K
+        diverged = session.diverged
+        norm = Normalize(vmin=0, vmax=K - 1)
+        for artist in (self.regions, self.train_points, self.test_points):
+            artist.set_norm(norm)
+
+        # left: the regions (or why there are none), the hinge lines and the points
+        if diverged is None:
+            self.regions.set_data(session.predict(self.mesh_points).reshape(self.xx.shape))
+            self.message.set_text("" if len(data.train[1]) else
+                                  "Click to add points\n(shift-click: a held-out point)")
+        else:
+            self.message.set_text(f"Training diverged at iteration {diverged.iteration}\n"
+                                  f"({divergence_cause(s)}).\n\nTry a smaller step size, then Reset.")
+        self.regions.set_visible(diverged is None)
+        self.message.set_visible(bool(self.message.get_text()))
+        hinges = session.hinges(self.extent) if show_hinges else None
+        if hinges is not None:
+            segments, dead = hinges
+            drawn = ~np.isnan(segments[:, 0, 0])
+            self.alive_hinges.set_segments(list(segments[drawn & ~dead]))
+            self.dead_hinges.set_segments(list(segments[drawn & dead]))
+        for collection in (self.alive_hinges, self.dead_hinges):
+            collection.set_visible(hinges is not None)
+        for scatter, (X, y), visible in ((self.train_points, data.train, True),
+                                         (self.test_points, data.test, show_test)):
+            scatter.set_offsets(X if len(y) else np.zeros((0, 2)))
+            scatter.set_array(y.astype(float))
+            scatter.set_visible(visible and len(y) > 0)
+
+        # right: the training and held-out losses, and the iteration counter
+        history = session.history
+        iterations = [h.iteration for h in history]
+        train_losses = [h.train_loss for h in history if h.train_loss is not None]
+        test_losses = [h.test_loss for h in history if h.test_loss is not None]
+        self.train_line.set_data(iterations[:len(train_losses)], train_losses)
+        self.test_line.set_data(iterations[:len(test_losses)], test_losses)
+        self.test_line.set_visible(bool(test_losses))
+        self.stop_line.set_xdata([diverged.iteration] * 2 if diverged else [0, 0])
+        self.stop_line.set_visible(diverged is not None)
+        self.counter.set_text(f"iteration {session.iteration}")
+
+        x_max = nice_ceiling(max(100, session.iteration, s["num_iters"]))
+        y_max = math.ceil(1.1 * max([math.log(K)] + train_losses + test_losses) / 0.5) * 0.5
+        title = MODEL_LABELS[s["model"]] + (f" (H = {s['hidden_size']})" if s["model"] == "2-layer" else "")
+        layout_key = (K, title, x_max, y_max, bool(test_losses), hinges is not None, diverged is not None)
+        if layout_key != self._layout_key:
+            self._set_background(K, title, x_max, y_max, bool(test_losses), hinges is not None, diverged)
+            self._layout_key = layout_key
+
+    def _set_background(self, K, title, x_max, y_max, has_test, has_hinges, diverged):
+        """Redraw what stays the same between frames (titles, legends, axes) and keep it as pixels."""
+        colors = CMAP(Normalize(vmin=0, vmax=K - 1)(np.arange(K)))
+        handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=c, markeredgecolor="black",
+                          label=f"class {k}") for k, c in enumerate(colors)]
+        handles += [Line2D([], [], marker=TRAIN_MARKER, linestyle="", markersize=5, markerfacecolor="white",
+                           markeredgecolor="black", label="training point"),
+                    Line2D([], [], marker=TEST_MARKER, linestyle="", markersize=6, markerfacecolor="white",
+                           markeredgecolor="black", markeredgewidth=1.3, label="held-out point")]
+        if has_hinges:
+            handles += [Line2D([], [], color="black", alpha=0.55, label="hidden unit switches on"),
+                        Line2D([], [], color="dimgrey", linestyle="--", alpha=0.55, label="dead unit")]
+        self.ax_boundary.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small",
+                                borderaxespad=0)
+        self.ax_boundary.set_title(("Diverged: " if diverged else "Decision regions: ") + title,
+                                   color="darkred" if diverged else "black")
+
+        ax = self.ax_loss
+        chance = math.log(K)
+        self.chance_line.set_ydata([chance, chance])
+        loss_handles = [Line2D([], [], color="tab:blue", linewidth=1.6, label="training loss")]
+        if has_test:
+            loss_handles.append(Line2D([], [], color="tab:orange", linewidth=1.6, linestyle="--",
+                                       label="held-out loss"))
+        loss_handles.append(Line2D([], [], color="grey", linestyle=":", label=f"chance, ln {K} = {chance:.3f}"))
+        if diverged:
+            loss_handles.append(Line2D([], [], color="darkred", linestyle="--", label="training diverged"))
+        ax.legend(handles=loss_handles, loc="lower left", fontsize="small")
+        ax.set_xlim(0, x_max)
+        ax.set_ylim(0, y_max)
+        ax.set_title("Loss on the data (no L2 term)")
+        self.K = K
+
+        canvas = self.fig.canvas
+        canvas.draw()  # draws everything but the animated artists
+        if not isinstance(self.fig.get_layout_engine(), PlaceHolderLayoutEngine):
+            # The first draw placed the axes; keep them there (and skip the layout pass) from now on,
+            # so that clicks map to the same place in every frame.
+            self.fig.set_layout_engine("none")
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self.full_draws += 1
+
+    def animated_artists(self):
+        return [self.regions, self.alive_hinges, self.dead_hinges, self.train_points, self.test_points,
+                self.message, self.train_line, self.test_line, self.stop_line, self.counter]
+
+    def png(self):
+        """The figure as PNG bytes: the kept background, the moving artists on top, lightly compressed."""
+        canvas = self.fig.canvas
+        canvas.restore_region(self._background)
+        for artist in self.animated_artists():
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+        buf = io.BytesIO()
+        PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).save(
+            buf, format="png", compress_level=1)
+        return buf.getvalue()

@@ -1,0 +1,435 @@
+"""The playground of notebook 5, driven the way the front end drives it.
+
+JupyterLab moves a slider by setting the control's ``value``, presses a button by
+calling its click handlers, ticks the Play clock by setting its ``value`` and sends
+a click on the figure as an ipyevents message. These tests do the same, and check
+what was computed against ``helpers.train`` and the course's set-up called directly.
+"""
+import io
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import numpy as np
+import PIL.Image
+import pytest
+
+from helpers import course, train
+from helpers.playground import GROUPS, Playground
+from helpers.playground.state import (DEFAULTS, Session, dead_units, hinge_segments, initial_params,
+                                      record_every_for, spiral_split)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture
+def pg():
+    """A fresh playground at the default settings (course spiral, 20% held out, course network)."""
+    return Playground()
+
+
+def decoded(png_bytes):
+    png_bytes = bytes(png_bytes)  # the Image widget hands back a memoryview
+    assert png_bytes.startswith(PNG_MAGIC)
+    return np.asarray(PIL.Image.open(io.BytesIO(png_bytes)).convert("RGB"))
+
+
+def tick(pg, n=1):
+    """What the front end's Play clock does: bump its value, once per frame."""
+    for _ in range(n):
+        pg.clock.value += 1
+
+
+def click(pg, x1, x2, shift=False):
+    """A click on the figure at the plane's (x1, x2), as the ipyevents message carries it."""
+    px, py = pg.figure.data_to_pixel(x1, x2)
+    pg.events._handle_mouse_msg(None, {"event": "click", "type": "click", "dataX": round(px), "dataY": round(py),
+                                       "shiftKey": shift}, [])
+
+
+def press(button):
+    button._click_handlers(button)
+
+
+def descendants(w):
+    yield w
+    for child in getattr(w, "children", ()):
+        yield from descendants(child)
+
+
+# ------------------------------------------------------------------ data and starting weights
+
+def test_default_data_are_the_course_spiral_with_a_seeded_stratified_split():
+    _, X, y = course.course_data()
+    data = Session().data
+    np.testing.assert_array_equal(data.X, X)
+    np.testing.assert_array_equal(data.y, y)
+    assert data.held_out.sum() == 60
+    assert [int(np.sum(data.held_out & (data.y == k))) for k in range(3)] == [20, 20, 20]
+    # the split comes from the data seed: the same seed gives the same split, another seed another one
+    again = spiral_split(100, 3, 0.2, 0.2, data_seed=0)
+    other = spiral_split(100, 3, 0.2, 0.2, data_seed=1)
+    np.testing.assert_array_equal(again.held_out, data.held_out)
+    assert not np.array_equal(other.X, data.X)
+    assert not np.array_equal(spiral_split(100, 3, 0.2, 0.2, 0).held_out, spiral_split(100, 3, 0.2, 0.3, 0).held_out)
+    assert spiral_split(100, 3, 0.2, 0.0, 0).held_out.sum() == 0
+
+
+def test_seed_zero_starts_from_the_course_weights():
+    _, _, linear = course.course_linear_setup()
+    _, _, net = course.course_net_setup()
+    for model, expected in (("linear", linear), ("2-layer", net)):
+        got = initial_params(model, 3, 100, seed=0, skip=300)
+        assert set(got) == set(expected)
+        for key in got:
+            np.testing.assert_array_equal(got[key], expected[key])
+    assert not np.array_equal(initial_params("linear", 3, 100, seed=1, skip=300)["W"], linear["W"])
+
+
+def test_with_nothing_held_out_the_playground_replays_the_course():
+    """At the course's settings, 200 iterations of the linear classifier give the course's losses."""
+    session = Session({"model": "linear", "test_share": 0.0, "num_iters": 200})
+    X, y, params = course.course_linear_setup()
+    expected = train(params, X, y, num_iters=200, record_every=10)
+    session.retrain()
+    for key in ("W", "b"):
+        np.testing.assert_array_equal(session.params[key], expected.params[key])
+    assert session.iteration == 200
+
+
+# ------------------------------------------------------------------ training in chunks
+
+def test_paused_retrain_equals_one_call_of_train(pg):
+    X_train, y_train = pg.session.data.train
+    direct = train(pg.session.initial_params(), X_train, y_train, step_size=1.0, reg=1e-3, num_iters=500)
+    for key in direct.params:
+        np.testing.assert_array_equal(pg.session.params[key], direct.params[key])
+    assert pg.session.iteration == 500
+    assert [h.iteration for h in pg.session.history] == list(range(0, 501, record_every_for(500)))
+    final = pg.session.latest
+    assert f"Iteration 500; training loss {final.train_loss:.3f}; held-out loss {final.test_loss:.3f}" in pg.status
+    assert f"training accuracy {final.train_accuracy:.2f}; held-out accuracy {final.test_accuracy:.2f}" in pg.status
+
+
+def test_step_is_deterministic_and_equals_the_same_iterations_in_one_run(pg):
+    press(pg.buttons["reset"])
+    assert pg.session.iteration == 0
+    for _ in range(3):
+        press(pg.buttons["step"])
+    assert pg.session.iteration == 3 * DEFAULTS["speed"]
+    other = Playground()
+    press(other.buttons["reset"])
+    for _ in range(3):
+        press(other.buttons["step"])
+    X_train, y_train = pg.session.data.train
+    direct = train(pg.session.initial_params(), X_train, y_train, num_iters=3 * DEFAULTS["speed"])
+    for key in direct.params:
+        np.testing.assert_array_equal(pg.session.params[key], other.session.params[key])
+        np.testing.assert_array_equal(pg.session.params[key], direct.params[key])
+    assert bytes(pg.image.value) == bytes(other.image.value)
+
+
+def test_reset_returns_to_the_seeded_weights_and_draws_them(pg):
+    trained_png = bytes(pg.image.value)
+    press(pg.buttons["reset"])
+    assert pg.session.iteration == 0 and len(pg.session.history) == 1
+    for key, value in pg.session.initial_params().items():
+        np.testing.assert_array_equal(pg.session.params[key], value)
+    assert "Iteration 0;" in pg.status
+    assert bytes(pg.image.value) != trained_png
+
+
+# ------------------------------------------------------------------ playing
+
+def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
+    start, frames = pg.session.iteration, pg.redraw_count
+    pg.play()
+    assert pg.clock.playing and pg.buttons["play"].description == "Pause" and pg.buttons["step"].disabled
+    pngs = set()
+    for _ in range(4):
+        tick(pg)
+        pngs.add(bytes(pg.image.value))
+    assert pg.session.iteration == start + 4 * DEFAULTS["speed"]
+    assert pg.redraw_count == frames + 4 and len(pngs) == 4
+    assert f"Iteration {start + 4 * DEFAULTS['speed']};" in pg.status
+    pg.pause()
+    assert not pg.clock.playing and not pg.buttons["step"].disabled
+    tick(pg)  # a tick already on its way when Pause was pressed trains nothing
+    assert pg.session.iteration == start + 4 * DEFAULTS["speed"]
+
+
+def test_step_size_and_reg_apply_from_the_next_frame_without_a_reset(pg):
+    pg.play()
+    tick(pg, 2)
+    at = pg.session.iteration
+    pg.controls["step_size"].value = 10 ** -0.5
+    pg.controls["reg"].value = 1e-2
+    assert pg.session.iteration == at  # no reset, no retrain
+    expected = train(pg.session.params, *pg.session.data.train, step_size=10 ** -0.5, reg=1e-2,
+                     num_iters=DEFAULTS["speed"])
+    tick(pg)
+    assert pg.session.iteration == at + DEFAULTS["speed"]
+    for key in expected.params:
+        np.testing.assert_array_equal(pg.session.params[key], expected.params[key])
+
+
+def test_speed_sets_the_iterations_per_frame(pg):
+    pg.controls["speed"].value = 5
+    frames = pg.redraw_count
+    assert pg.session.iteration == 500 and pg.redraw_count == frames  # paused: nothing to redo
+    pg.play()
+    tick(pg)
+    assert pg.session.iteration == 505
+
+
+@pytest.mark.parametrize("name, value", [("model", "linear"), ("hidden_size", 20), ("classes", 4),
+                                         ("points_per_class", 50), ("noise", 0.5), ("test_share", 0.4)])
+def test_model_and_data_changes_while_playing_reset_and_keep_playing(pg, name, value):
+    pg.play()
+    tick(pg, 2)
+    pg.controls[name].value = value
+    assert pg.playing and pg.session.iteration == 0
+    for key, start in pg.session.initial_params().items():
+        np.testing.assert_array_equal(pg.session.params[key], start)
+    tick(pg)
+    assert pg.session.iteration == DEFAULTS["speed"]
+
+
+def test_new_sample_draws_other_data_from_the_next_seed(pg):
+    before = pg.session.data.X.copy()
+    press(pg.buttons["new_sample"])
+    assert pg.session.settings["data_seed"] == 1
+    assert not np.array_equal(pg.session.data.X, before)
+    np.testing.assert_array_equal(pg.session.data.X, spiral_split(100, 3, 0.2, 0.2, 1).X)
+    assert pg.session.iteration == 500  # paused: retrained from the seed on the new data
+
+
+def test_iterations_while_playing_pauses_and_retrains(pg):
+    pg.play()
+    tick(pg, 2)
+    pg.controls["num_iters"].value = 100
+    assert not pg.playing and pg.session.iteration == 100
+
+
+def test_paused_slider_release_retrains_from_the_seed(pg):
+    first_history, first_png = list(pg.session.history), bytes(pg.image.value)
+    pg.controls["step_size"].value = 3.0
+    assert pg.session.history != first_history
+    pg.controls["hidden_size"].value = 20
+    pg.controls["hidden_size"].value = 100
+    pg.controls["step_size"].value = 1.0
+    assert pg.session.history == first_history
+    assert bytes(pg.image.value) == first_png
+
+
+@pytest.mark.parametrize("model", ["2-layer", "linear"])
+def test_a_run_that_diverges_while_playing_stops_and_says_why(model):
+    pg = Playground(model=model)
+    press(pg.buttons["reset"])
+    pg.play()
+    pg.controls["step_size"].value = 100.0
+    tick(pg, 3)
+    diverged = pg.session.diverged
+    assert diverged is not None and diverged.iteration <= 10
+    assert not pg.playing and not pg.clock.playing
+    assert pg.status.startswith(f"Training diverged at iteration {diverged.iteration}")
+    assert "the step size 100 is too large" in pg.status
+    assert "darkred" in pg.status_widget.value
+    assert not pg.figure.regions.get_visible() and "diverged" in pg.figure.message.get_text()
+    assert all(np.all(np.isfinite(v)) for v in pg.session.params.values())
+    pg.play()  # Play cannot restart a diverged run
+    assert not pg.playing
+    pg.controls["step_size"].value = 1.0  # paused: retrain from the seed
+    assert pg.session.diverged is None and pg.session.iteration == 500
+
+
+def test_step_size_times_reg_above_two_is_named_as_the_cause():
+    pg = Playground(step_size=10.0, reg=1.0, num_iters=200)
+    assert pg.session.diverged is not None
+    assert "step_size x reg = 10 is above 2" in pg.status
+    assert "step size x reg = 10 is above 2" in pg.figure.message.get_text()
+
+
+# ------------------------------------------------------------------ your own points
+
+def test_pixels_and_the_plane_map_both_ways(pg):
+    fig = pg.figure
+    for x1, x2 in [(0.0, 0.0), (1.2, -0.7), (-1.4, 1.4)]:
+        px, py = fig.data_to_pixel(x1, x2)
+        back = fig.pixel_to_data(px, py)
+        assert back == pytest.approx((x1, x2), abs=1e-9)
+    # one pixel is about 3 / 280 of the plane; the y axis points up, pixel rows go down
+    (l, top), (r, bottom) = fig.data_to_pixel(-1.5, 1.5), fig.data_to_pixel(1.5, -1.5)
+    assert r - l > 250 and bottom - top > 250 and top < bottom
+    assert fig.pixel_to_data(5, 5) is None  # the figure's margin
+    assert fig.pixel_to_data(fig.fig.bbox.width - 20, bottom - 50) is None  # the loss plot
+
+
+def test_a_click_adds_a_point_of_the_chosen_class_there(pg):
+    n_train, n_test = len(pg.session.data.train[1]), len(pg.session.data.test[1])
+    pg.click_class.value = 2
+    click(pg, 1.2, -1.1)
+    X, y = pg.session.data.train
+    assert len(y) == n_train + 1
+    assert y[-1] == 2 and X[-1] == pytest.approx([1.2, -1.1], abs=0.02)  # within a pixel
+    assert pg.session.iteration == 500  # paused: retrained from the seed with the new point
+    assert f"{n_train + 1} training and {n_test} held-out points" in pg.status
+    click(pg, -1.2, 1.2, shift=True)
+    assert len(pg.session.data.test[1]) == n_test + 1 and pg.session.data.test[1][-1] == 2
+    count = len(pg.session.data.y)
+    pg.events._handle_mouse_msg(None, {"event": "click", "type": "click", "dataX": 3, "dataY": 3,
+                                       "shiftKey": False}, [])
+    assert len(pg.session.data.y) == count  # off the plot: ignored
+
+
+def test_clear_and_empty_plane(pg):
+    click(pg, 1.2, 1.2)
+    press(pg.buttons["empty_plane"])
+    assert len(pg.session.data.y) == 1
+    press(pg.buttons["clear_points"])
+    assert len(pg.session.data.y) == 300 and pg.session.points == []
+    press(pg.buttons["empty_plane"])
+    assert len(pg.session.data.y) == 0
+    assert pg.status.startswith("No training points: click on the plot")
+    assert pg.figure.message.get_text().startswith("Click to add points")
+    pg.play()
+    assert not pg.playing  # nothing to train on
+    click(pg, 0.5, 0.5)
+    click(pg, -0.5, -0.5)
+    assert pg.session.iteration == 500 and pg.session.latest.train_accuracy is not None
+
+
+def test_fewer_classes_hide_points_of_the_dropped_classes():
+    pg = Playground()
+    pg.click_class.value = 2
+    click(pg, 1.0, 1.0)
+    pg.controls["classes"].value = 2
+    assert [o[1] for o in pg.click_class.options] == [0, 1] and pg.click_class.value == 0
+    assert 2 not in pg.session.data.y
+    pg.controls["classes"].value = 3
+    assert len(pg.session.data.y) == 301
+
+
+# ------------------------------------------------------------------ inside the hidden layer
+
+def test_hinge_segments_of_known_lines():
+    W = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])
+    b = np.array([-0.5, 0.25, -5.0, 1.0])
+    segments = hinge_segments(W, b, (-1.5, 1.5, -1.5, 1.5))
+    assert segments.shape == (4, 2, 2)
+    # unit 0: x1 = 0.5, from the bottom edge to the top edge
+    assert sorted(segments[0, :, 1]) == pytest.approx([-1.5, 1.5]) and segments[0, :, 0] == pytest.approx([0.5, 0.5])
+    # unit 1: x2 = -0.25, across
+    assert sorted(segments[1, :, 0]) == pytest.approx([-1.5, 1.5]) and segments[1, :, 1] == pytest.approx([-0.25] * 2)
+    assert np.all(np.isnan(segments[2]))  # x1 + x2 = 5 misses the box
+    assert np.all(np.isnan(segments[3]))  # no weights: no line
+
+
+def test_hinge_segments_lie_on_their_lines_and_only_missing_lines_miss_the_box():
+    rng = np.random.RandomState(4)
+    W, b = rng.standard_normal((2, 500)), 2 * rng.standard_normal(500)
+    box = (-1.5, 1.5, -1.0, 2.0)
+    segments = hinge_segments(W, b, box)
+    corners = np.array([[x, y] for x in box[:2] for y in box[2:]])
+    crosses = np.ptp(np.sign(corners @ W + b), axis=0) > 0  # corners on both sides: the line crosses the box
+    drawn = ~np.isnan(segments[:, 0, 0])
+    np.testing.assert_array_equal(drawn, crosses)
+    ends = segments[drawn]  # (m, 2, 2)
+    on_line = np.einsum("mec,cm->me", ends, W[:, drawn]) + b[drawn, None]
+    np.testing.assert_allclose(on_line, 0, atol=1e-9)
+    assert np.all(ends[..., 0] >= box[0] - 1e-9) and np.all(ends[..., 0] <= box[1] + 1e-9)
+    assert np.all(ends[..., 1] >= box[2] - 1e-9) and np.all(ends[..., 1] <= box[3] + 1e-9)
+
+
+def test_dead_units_are_those_never_active_on_the_training_points():
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    params = {"W": np.array([[1.0, -1.0, 0.0]] * 2), "b": np.array([[0.0, 0.5, -0.1]])}
+    # unit 0: 0 then 2 (alive); unit 1: 0.5 then -1.5 (alive); unit 2: -0.1 at both (dead)
+    np.testing.assert_array_equal(dead_units(params, X), [False, False, True])
+
+
+def test_hinge_switch_draws_one_line_per_unit_and_counts_the_dead(pg):
+    assert not pg.figure.alive_hinges.get_visible()
+    pg.view["show_hinges"].value = True
+    segments, dead = pg.session.hinges(pg.figure.extent)
+    drawn = ~np.isnan(segments[:, 0, 0])
+    assert len(pg.figure.alive_hinges.get_segments()) == int(np.sum(drawn & ~dead))
+    assert len(pg.figure.dead_hinges.get_segments()) == int(np.sum(drawn & dead))
+    assert pg.figure.alive_hinges.get_visible()
+    assert f"{int(dead.sum())} of 100 hidden units dead" in pg.status
+    assert dead.sum() == dead_units(pg.session.params, pg.session.data.train[0]).sum()
+    pg.controls["model"].value = "linear"
+    assert not pg.figure.alive_hinges.get_visible() and "hidden units dead" not in pg.status
+
+
+# ------------------------------------------------------------------ the widget
+
+def test_widget_holds_every_control_the_figure_and_the_status(pg):
+    inside = list(descendants(pg.widget))
+    for control in [*pg.controls.values(), *pg.buttons.values(), *pg.view.values(), pg.click_class, pg.clock]:
+        assert control in inside
+    assert isinstance(pg.clock, widgets.Play) and pg.clock.interval <= 66  # >= 15 frames a second
+    assert pg.image in inside and pg.status_widget in inside
+    img = decoded(pg.image.value)
+    assert img.shape[0] > 300 and img.shape[1] > 700
+    for name in ("step_size", "reg"):
+        slider = pg.controls[name]
+        assert isinstance(slider, widgets.FloatLogSlider) and slider.base == 10
+        assert slider.continuous_update is False
+    assert 10 ** pg.controls["step_size"].min <= 1e-3 and 10 ** pg.controls["step_size"].max >= 100
+    assert pg.controls["classes"].min == 2 and pg.controls["classes"].max >= 5
+    assert repr(pg.widget).startswith("Playground: live training")
+
+
+def test_classroom_mode_shows_only_the_chosen_controls():
+    pg = Playground(model="linear", show=("step_size", "reg"))
+    inside = list(descendants(pg.widget))
+    assert pg.controls["step_size"] in inside and pg.controls["reg"] in inside
+    for name in ("model", "hidden_size", "num_iters", "classes", "noise", "speed"):
+        assert pg.controls[name] not in inside
+    assert pg.buttons["play"] not in inside and pg.click_class not in inside
+    assert pg.events is None  # no drawing of points
+    pg.controls["reg"].value = 1.0
+    assert pg.session.settings["reg"] == 1.0 and pg.session.settings["model"] == "linear"
+    assert set(GROUPS) >= {"transport", "data", "draw", "view"}
+
+
+def test_nothing_leaks_into_pyplot_or_stdout(capsys):
+    before = plt.get_fignums()
+    pg = Playground()
+    pg.controls["step_size"].value = 10.0
+    pg.play()
+    tick(pg, 2)
+    assert plt.get_fignums() == before
+    out = capsys.readouterr()
+    assert out.out == "" and out.err == ""
+
+
+# ------------------------------------------------------------------ bad settings
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"model": "3-layer"}, ValueError, "model must be one of"),
+    ({"step_size": 1000.0}, ValueError, "step_size must be between"),
+    ({"step_size": 0.0}, ValueError, "step_size must be positive"),
+    ({"reg": 5.0}, ValueError, "reg must be between"),
+    ({"reg": "0.1"}, TypeError, "reg must be a real number"),
+    ({"hidden_size": 0}, ValueError, "hidden_size must be an integer >= 1"),
+    ({"num_iters": 2.5}, TypeError, "num_iters must be an integer"),
+    ({"speed": 0}, ValueError, "speed must be an integer >= 1"),
+    ({"classes": 7}, ValueError, "classes must be between 2 and 6"),
+    ({"points_per_class": 0}, ValueError, "points_per_class must be an integer >= 1"),
+    ({"noise": 2.0}, ValueError, "noise must be between 0 and 1"),
+    ({"test_share": 0.9}, ValueError, "test_share must be between 0 and 0.5"),
+    ({"data_seed": -1}, ValueError, "data_seed must be an integer >= 0"),
+    ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
+    ({"learning_rate": 0.1}, TypeError, r"unknown playground setting\(s\) \['learning_rate'\]"),
+    ({"show": ("sliders",)}, ValueError, "show must list groups from"),
+])
+def test_bad_settings_are_refused_with_a_clear_message(kwargs, error, words):
+    with pytest.raises(error, match=words):
+        Playground(**kwargs)
+
+
+def test_a_click_of_a_class_that_does_not_exist_is_refused():
+    session = Session()
+    with pytest.raises(ValueError, match="k must be a class below classes = 3; got 3"):
+        session.add_point(0.0, 0.0, 3)
