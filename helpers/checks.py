@@ -17,12 +17,12 @@ def _describe(value):
 
 
 def check_data(X, name="X"):
-    """Return ``X`` as a finite 2-D float array of shape (N, D), N >= 1."""
+    """Return ``X`` as a finite 2-D float array of shape (n, D), n >= 1 rows (examples) and D >= 1 columns."""
     if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
-        raise TypeError(f"{name} must be a 2-D array of shape (N, D); got {_describe(X)}")
+        raise TypeError(f"{name} must be a 2-D array of shape (n, D); got {_describe(X)}")
     X = np.asarray(X)
     if X.ndim != 2:
-        raise ValueError(f"{name} must be 2-D, of shape (N, D); got an array of shape {X.shape}")
+        raise ValueError(f"{name} must be 2-D, of shape (n, D); got an array of shape {X.shape}")
     if X.shape[0] < 1 or X.shape[1] < 1:
         raise ValueError(f"{name} must have at least one row and one column; got shape {X.shape}")
     if not (np.issubdtype(X.dtype, np.floating) or np.issubdtype(X.dtype, np.integer)):
@@ -35,15 +35,15 @@ def check_data(X, name="X"):
     return X
 
 
-def check_labels(y, N, K=None, name="y"):
-    """Return ``y`` as a 1-D integer array of length ``N`` with values in [0, K)."""
+def check_labels(y, n, K=None, name="y"):
+    """Return ``y`` as a 1-D integer array of shape (n,), one label per example, with values in [0, K)."""
     y = np.asarray(y)
     if y.ndim != 1:
-        raise ValueError(f"{name} must be 1-D, of shape ({N},); got an array of shape {y.shape}")
+        raise ValueError(f"{name} must be 1-D, of shape ({n},); got an array of shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):
         raise TypeError(f"{name} must hold integer class labels; got dtype {y.dtype}")
-    if y.shape[0] != N:
-        raise ValueError(f"{name} must have one label per example, length {N}; got length {y.shape[0]}")
+    if y.shape[0] != n:
+        raise ValueError(f"{name} must have one label per example, length {n}; got length {y.shape[0]}")
     if K is not None and y.size and (y.min() < 0 or y.max() >= K):
         raise ValueError(
             f"{name} must hold labels in [0, {K}) for K = {K} classes; "

@@ -21,8 +21,8 @@ def make_spiral(N=100, K=3, noise=0.2, *, rng):
 
     Returns
     -------
-    X : float64 array, shape (N*K, 2), one point per row.
-    y : uint8 array, shape (N*K,), class labels in [0, K).
+    X : float64 array, shape (n, 2) with n = N*K examples, one point per row.
+    y : uint8 array, shape (n,), class labels in [0, K).
     """
     N = check_positive_int(N, "N")
     K = check_positive_int(K, "K")

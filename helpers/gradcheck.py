@@ -1,42 +1,69 @@
-"""Numerical gradients, to check the analytic ones."""
+"""Numerical gradients, to check the analytic ones, and where such a check cannot be trusted."""
 import numpy as np
 
+from .checks import check_data, check_real
 
-def numerical_gradient(f, x, h=1e-5):
+
+def numerical_gradient(f, x, eps=1e-5):
     """Centred-difference gradient of a scalar function at ``x``.
 
     f : callable taking no arguments and returning a float; it must read ``x``,
         which is nudged in place and restored after each evaluation.
     x : float array of any shape.
-    h : step. Returns an array shaped like x: ``(f(x + h e_i) - f(x - h e_i)) / 2h``.
+    eps : the finite-difference step ε.
+    Returns an array shaped like x: ``(f(x + ε e_i) - f(x - ε e_i)) / 2ε`` for each entry i.
     """
+    eps = check_real(eps, "eps", positive=True)
     grad = np.zeros_like(x, dtype=np.float64)
     for ix in np.ndindex(x.shape):
         saved = x[ix]
-        x[ix] = saved + h
+        x[ix] = saved + eps
         f_plus = f()
-        x[ix] = saved - h
+        x[ix] = saved - eps
         f_minus = f()
         x[ix] = saved
-        grad[ix] = (f_plus - f_minus) / (2 * h)
+        grad[ix] = (f_plus - f_minus) / (2 * eps)
     return grad
 
 
 def rel_error(a, b):
-    """Largest elementwise relative error ``|a - b| / max(1e-8, |a| + |b|)``."""
+    """Largest elementwise relative error ``|a - b| / max(1e-8, |a| + |b|)``; a and b of the same shape."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def check_gradients(loss_fn, params, h=1e-5):
+def check_gradients(loss_fn, params, eps=1e-5):
     """Relative error between analytic and numerical gradients, for each parameter.
 
     loss_fn : callable ``params -> (loss, grads)``, e.g. ``lambda p: loss_and_grads(p, X, y, reg)``.
     params : dict of float arrays; it is nudged in place and restored.
-    Returns a dict ``{name: relative error}``.
+    eps : the finite-difference step ε.
+    Returns a dict ``{name: relative error}``, the largest over the entries of each parameter.
     """
     _, grads = loss_fn(params)
     return {
-        name: rel_error(grads[name], numerical_gradient(lambda: loss_fn(params)[0], params[name], h))
+        name: rel_error(grads[name], numerical_gradient(lambda: loss_fn(params)[0], params[name], eps))
         for name in params
     }
+
+
+def near_kink(X, Z, eps=1e-5):
+    """Which ReLU inputs a gradient check's nudge can push across the kink at 0.
+
+    X : (n, D), the layer's input. Z : (n, H), its pre-activation ``X @ W + b``.
+    eps : the finite-difference step ε.
+
+    Nudging ``W[d, j]`` by ±ε moves ``Z[i, j]`` by ``ε * |X[i, d]|``, and nudging
+    ``b[j]`` moves it by ε. So unit j of example i can change sides during the check
+    when ``|Z[i, j]| <= ε * max(1, max_d |X[i, d]|)``. There the ReLU's slope differs
+    on the two sides of the centred difference, and the numerical gradient is wrong.
+
+    Returns a boolean array of shape (n, H), True where that can happen.
+    """
+    X = check_data(X)
+    Z = check_data(Z, "Z")
+    if Z.shape[0] != X.shape[0]:
+        raise ValueError(f"Z must have one row per row of X, {X.shape[0]} rows; got shape {Z.shape}")
+    eps = check_real(eps, "eps", positive=True)
+    reach = eps * np.maximum(1.0, np.abs(X).max(axis=1, keepdims=True))
+    return np.abs(Z) <= reach

@@ -16,14 +16,21 @@ TWO_LAYER_KEYS = ("W", "b", "W2", "b2")
 
 
 def init_linear(D, K, *, rng):
-    """Small random weights, zero biases: W (D, K) = 0.01 * standard normal, b (1, K) = 0."""
+    """Small random weights, zero biases: W (D, K) = 0.01 * standard normal, b (1, K) = 0.
+
+    D : input dimension. K : number of classes. rng : RandomState or Generator (keyword only).
+    """
     D, K = check_positive_int(D, "D"), check_positive_int(K, "K")
     check_rng(rng)
     return {"W": 0.01 * rng.standard_normal((D, K)), "b": np.zeros((1, K))}
 
 
 def init_two_layer(D, H, K, *, rng):
-    """W (D, H) then W2 (H, K), each 0.01 * standard normal drawn in that order; b (1, H) and b2 (1, K) zero."""
+    """W (D, H) then W2 (H, K), each 0.01 * standard normal drawn in that order; b (1, H) and b2 (1, K) zero.
+
+    D : input dimension. H : hidden size (``hidden_size`` in messages). K : number of classes.
+    rng : RandomState or Generator (keyword only).
+    """
     D, H, K = (check_positive_int(v, n) for v, n in ((D, "D"), (H, "hidden_size"), (K, "K")))
     check_rng(rng)
     W = 0.01 * rng.standard_normal((D, H))
@@ -34,6 +41,7 @@ def init_two_layer(D, H, K, *, rng):
 def check_params(params, D=None):
     """Check that ``params`` is a linear or 2-layer parameter dict of consistent shapes.
 
+    D : if given, the number of rows ``params['W']`` must have (the number of columns of X).
     Returns the sorted-out dict of float arrays and ``K``, the number of classes.
     """
     if not isinstance(params, dict):
@@ -64,21 +72,28 @@ def check_params(params, D=None):
 
 
 def is_two_layer(params):
+    """Whether ``params`` are the 2-layer network's (they hold ``W2``)."""
     return "W2" in params
 
 
 def forward(params, X):
-    """Class scores, shape (N, K), for inputs X of shape (N, D); also the caches for ``backward``."""
+    """Class scores F, shape (n, K), for inputs X of shape (n, D); also the caches for ``backward``.
+
+    Linear: F = X W + b. 2-layer: Z = X W + b (n, H), A = max(0, Z) (n, H), F = A W2 + b2.
+    """
     scores, affine_cache = affine_forward(X, params["W"], params["b"])
     if not is_two_layer(params):
         return scores, (affine_cache,)
-    hidden_layer, relu_cache = relu_forward(scores)
+    hidden_layer, relu_cache = relu_forward(scores)  # scores here is Z, the pre-activation
     scores, affine2_cache = affine_forward(hidden_layer, params["W2"], params["b2"])
     return scores, (affine_cache, relu_cache, affine2_cache)
 
 
 def backward(dscores, caches):
-    """Gradients of the data loss for every parameter, from ``dscores`` of shape (N, K)."""
+    """Gradients of the data loss for every parameter, from ``dscores`` = ∂L/∂F of shape (n, K).
+
+    Returns a dict with the keys and shapes of the parameters.
+    """
     if len(caches) == 1:
         _, dW, db = affine_backward(dscores, caches[0])
         return {"W": dW, "b": db}
@@ -92,7 +107,7 @@ def backward(dscores, caches):
 def loss_and_grads(params, X, y, reg=1e-3):
     """Regularised softmax loss of either model, and the gradient of every parameter.
 
-    params : dict, see the module docstring. X : (N, D). y : (N,) ints in [0, K).
+    params : dict, see the module docstring. X : (n, D). y : (n,) ints in [0, K).
     reg : float >= 0, the L2 strength; the loss adds ``0.5 * reg * sum(W*W)`` for each weight matrix.
 
     Returns ``(loss, grads)``, grads a dict with the keys and shapes of ``params``.
@@ -113,7 +128,7 @@ def loss_and_grads(params, X, y, reg=1e-3):
 
 
 def predict(params, X):
-    """Predicted class of each row of X (N, D): an int array of shape (N,)."""
+    """Predicted class of each row of X (n, D), the arg-max of its scores: an int array of shape (n,)."""
     X = check_data(X)
     params, _ = check_params(params, X.shape[1])
     scores, _ = forward(params, X)
@@ -121,7 +136,7 @@ def predict(params, X):
 
 
 def accuracy(params, X, y):
-    """Fraction of rows of X whose predicted class equals y."""
+    """Fraction of rows of X (n, D) whose predicted class equals y (n,): a float in [0, 1]."""
     predicted_class = predict(params, X)
     y = check_labels(y, len(predicted_class))
     return float(np.mean(predicted_class == y))

@@ -6,15 +6,15 @@ bookkeeping differs; each trick is commented where it happens. In short:
 
 * every intermediate array is allocated once, before the loop, and written
   with ``out=`` or in place (the course allocates about fifteen arrays a step);
-* the arrays are stored transposed: ``scores`` is (K, N), ``hidden_layer``
-  (H, N), the data (D, N). With K = 3 classes, the course's
-  ``np.sum(exp_scores, axis=1)`` adds up N short rows of 3 numbers, one row at a
+* the arrays are stored transposed: ``scores`` is (K, n), ``hidden_layer``
+  (H, n), the data (D, n), for n examples. With K = 3 classes, the course's
+  ``np.sum(exp_scores, axis=1)`` adds up n short rows of 3 numbers, one row at a
   time; transposed, the same sums add 3 long contiguous rows element by element,
   which NumPy does with vector instructions. ``scores.T`` is the course's array;
 * each bias is folded into its weight matrix as an extra row, against a row of
   ones under the layer's input, so one matrix product gives ``X @ W + b`` and
   one gives both ``dW`` and ``db``;
-* the labels become a one-hot matrix once, so that ``dscores[range(N), y] -= 1``
+* the labels become a one-hot matrix once, so that ``dscores[range(n), y] -= 1``
   is a subtraction and the correct-class scores a dot product, instead of
   fancy indexing;
 * the ReLU and its backward switch are products with one 0/1 mask, not an
@@ -94,7 +94,7 @@ def _stable_softmax(scores, onehot, exp_scores, colsum):
     ``np.exp(scores)`` overflows once scores pass ~709 (training is blowing up).
     Subtracting each column's largest score first changes neither the probabilities
     nor the loss, and keeps every number finite. ``exp_scores`` and ``colsum``
-    (K, N) and (N,) are overwritten with the shifted versions.
+    (K, n) and (n,) are overwritten with the shifted versions.
     """
     N = scores.shape[1]
     shifted = scores - np.max(scores, axis=0)
@@ -109,7 +109,7 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
     """Train either model by full-batch gradient descent on the regularised softmax loss.
 
     params : dict, ``{"W", "b"}`` (linear) or ``{"W", "b", "W2", "b2"}`` (2-layer); not modified.
-    X : (N, D) float data. y : (N,) int labels in [0, K).
+    X : (n, D) float data. y : (n,) int labels in [0, K).
     step_size : float > 0. reg : float >= 0, L2 strength.
     num_iters : int >= 1, number of updates.
     record_every : int >= 1; the loss before update ``i`` is recorded when ``i % record_every == 0``.

@@ -57,5 +57,5 @@ def test_plotting_rejects_bad_input(spiral):
     X, y = spiral
     with pytest.raises(ValueError, match="X must have 2 columns to be plotted"):
         plot_spiral(np.hstack([X, X]), y)
-    with pytest.raises(ValueError, match="h must be positive"):
-        plot_decision_boundary(lambda P: np.zeros(len(P), int), X, y, h=0)
+    with pytest.raises(ValueError, match="spacing must be positive"):
+        plot_decision_boundary(lambda P: np.zeros(len(P), int), X, y, spacing=0)

@@ -19,7 +19,7 @@ def with_nan(a):
 
 # (call, error type, words the message must contain)
 CASES = {
-    "X not 2-D": (lambda: train(LIN, X.ravel(), y), ValueError, "X must be 2-D, of shape (N, D); got an array of shape (12,)"),
+    "X not 2-D": (lambda: train(LIN, X.ravel(), y), ValueError, "X must be 2-D, of shape (n, D); got an array of shape (12,)"),
     "X a string": (lambda: train(LIN, "X", y), TypeError, "X must be a 2-D array"),
     "X with NaN": (lambda: train(LIN, with_nan(X), y), ValueError, "X must be finite; got 1 NaN or infinite value(s)"),
     "X with inf": (lambda: loss_and_grads(LIN, np.where(X > 1, np.inf, X), y), ValueError, "X must be finite"),

@@ -1,0 +1,86 @@
+"""The figures added to notebooks 2-4: what they draw, not just that they draw."""
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgba
+
+from helpers import softmax, softmax_loss
+from helpers.plotting import CMAP, PUSH_CMAP, plot_loss_curve, plot_score_gradients, plot_softmax_sweep
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_softmax_sweep_draws_each_probability_against_the_varied_score():
+    scores, values = np.array([0.5, 1.0, -1.0]), np.linspace(-6, 6, 25)
+    ax, lines = plot_softmax_sweep(scores, 0, values)
+    assert len(lines) == 3
+    expected = softmax(np.c_[values, np.full_like(values, 1.0), np.full_like(values, -1.0)])
+    for c, line in enumerate(lines):
+        np.testing.assert_array_equal(line.get_xdata(), values)
+        np.testing.assert_allclose(line.get_ydata(), expected[:, c])
+        assert to_rgba(line.get_color()) == CMAP(c / 2)
+    # the varied class's probability rises, every other one falls, and they always sum to 1
+    assert np.all(np.diff(lines[0].get_ydata()) > 0)
+    assert np.all(np.diff(lines[1].get_ydata()) < 0) and np.all(np.diff(lines[2].get_ydata()) < 0)
+    np.testing.assert_allclose(sum(line.get_ydata() for line in lines), 1.0)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["$p_0$ (class 0, score varied)", "$p_1$ (class 1, score fixed at 1)",
+                      "$p_2$ (class 2, score fixed at -1)"]
+    assert ax.get_xlabel() == "score $f_0$" and ax.get_ylabel() == "probability"
+    assert ax.get_ylim() == (0, 1)
+    marker = [line for line in ax.get_lines() if line not in lines]
+    assert len(marker) == 1 and list(marker[0].get_xdata()) == [0.5, 0.5]
+
+
+def test_softmax_sweep_rejects_bad_input():
+    with pytest.raises(ValueError, match="k must be a class index in \\[0, 3\\); got 3"):
+        plot_softmax_sweep([0.0, 1.0, 2.0], 3, np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="scores must be 1-D"):
+        plot_softmax_sweep([[0.0, 1.0]], 0, np.linspace(0, 1, 5))
+    with pytest.raises(ValueError, match="values must be 1-D with at least 2 entries"):
+        plot_softmax_sweep([0.0, 1.0], 0, [1.0])
+
+
+def test_score_gradients_colour_each_point_by_its_push_on_each_class(spiral):
+    X, y = spiral
+    rng = np.random.RandomState(0)
+    scores = rng.standard_normal((len(y), 3))
+    _, dscores = softmax_loss(scores, y)
+    axes, scatters, colorbar = plot_score_gradients(X, dscores, title="At the start")
+    assert len(axes) == len(scatters) == 3
+    p = softmax(scores)
+    for k, (ax, scatter) in enumerate(zip(axes, scatters)):
+        np.testing.assert_array_equal(scatter.get_offsets(), X)
+        push = scatter.get_array()
+        np.testing.assert_allclose(push, (y == k) - p[:, k])
+        # points of class k are pushed up (>= 0), all others down (<= 0)
+        assert np.all(push[y == k] >= 0) and np.all(push[y != k] <= 0)
+        assert scatter.get_clim() == (-1, 1) and scatter.cmap.name == PUSH_CMAP.name
+        assert ax.get_title() == f"score of class {k}"
+    assert colorbar.mappable is scatters[0]
+    assert "1(y_i = k) - p_{ik}" in colorbar.ax.get_ylabel()
+    assert axes[0].figure.get_suptitle() == "At the start"
+
+
+def test_score_gradients_rejects_mismatched_shapes(spiral):
+    X, y = spiral
+    with pytest.raises(ValueError, match="dscores must have shape \\(n, K\\) with n = 300"):
+        plot_score_gradients(X, np.zeros((299, 3)))
+    _, axes = plt.subplots(1, 2)
+    with pytest.raises(ValueError, match="axes must hold one axis per class, 3; got 2"):
+        plot_score_gradients(X, np.zeros((300, 3)), axes=axes)
+
+
+def test_loss_curves_start_at_zero_and_can_drop_markers():
+    history = [(i, 1.1 - 0.001 * i) for i in range(0, 500, 10)]
+    ax, line = plot_loss_curve(history, marker=None, label="run")
+    assert ax.get_ylim()[0] == 0
+    assert line.get_marker() in (None, "None", "")
+    np.testing.assert_allclose(line.get_ydata(), [loss for _, loss in history])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["run"]
+    _, dotted = plot_loss_curve(history)
+    assert dotted.get_marker() == "o"
