@@ -53,22 +53,31 @@ def decision_mesh(X, spacing=0.02, margin=1.0):
     return np.meshgrid(np.arange(x_min, x_max, spacing), np.arange(y_min, y_max, spacing))
 
 
-def plot_decision_boundary(predict_fn, X, y, *, ax=None, spacing=0.02, title="Decision boundary"):
+def plot_decision_boundary(predict_fn, X, y, *, ax=None, spacing=0.02, title="Decision boundary",
+                           held_out=None):
     """Fill each region of the plane with the class ``predict_fn`` gives it, and put the points on top.
 
     predict_fn : callable mapping an (M, 2) array of points to M integer classes,
         e.g. ``lambda P: helpers.predict(params, P)``.
     X : (n, 2) points, y : (n,) labels. spacing : distance between neighbouring mesh points.
-    Returns ``(ax, contour, scatter)``.
+    held_out : optional ``(X_held_out, y_held_out)``, points kept out of training, drawn
+        as squares so that they can be told apart from the training points (circles).
+    Returns ``(ax, contour, scatter)``; the held-out points' scatter is ``ax.collections[-1]``.
     """
     X = check_data(X)
     y = check_labels(y, X.shape[0])
+    if held_out is not None:
+        X_held_out = check_data(held_out[0], "held_out[0]")
+        y_held_out = check_labels(held_out[1], X_held_out.shape[0], name="held_out[1]")
     ax = _axes(ax)
-    xx, yy = decision_mesh(X, spacing)
+    xx, yy = decision_mesh(X if held_out is None else np.vstack([X, X_held_out]), spacing)
     Z = np.asarray(predict_fn(np.c_[xx.ravel(), yy.ravel()])).reshape(xx.shape)
     K = int(max(y.max(), Z.max())) + 1
     contour = ax.contourf(xx, yy, Z, levels=np.arange(K + 1) - 0.5, cmap=CMAP, vmin=0, vmax=max(K - 1, 1), alpha=0.8)
     scatter = ax.scatter(X[:, 0], X[:, 1], c=y, s=40, cmap=CMAP, vmin=0, vmax=max(K - 1, 1), edgecolors="k", linewidths=0.3)
+    if held_out is not None:
+        ax.scatter(X_held_out[:, 0], X_held_out[:, 1], c=y_held_out, s=45, marker="s", cmap=CMAP, vmin=0,
+                   vmax=max(K - 1, 1), edgecolors="k", linewidths=1.2)
     class_legend(ax, scatter, K)
     ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
     return ax, contour, scatter
@@ -85,7 +94,9 @@ def plot_loss_curve(loss_history, *, ax=None, label=None, title="Training loss",
     iterations, losses = zip(*loss_history) if loss_history else ((), ())
     (line,) = ax.plot(iterations, losses, marker=marker, markersize=3, label=label)
     ax.set(title=title, xlabel="iteration", ylabel="loss")
-    ax.set_ylim(bottom=0)
+    # from 0 to above the highest curve drawn so far, so that several calls on one ax all fit
+    top = max([ax.get_ylim()[1]] + [1.05 * max(losses)] if losses else [ax.get_ylim()[1]])
+    ax.set_ylim(0, top)
     if label is not None:
         ax.legend()
     return ax, line

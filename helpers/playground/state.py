@@ -382,6 +382,12 @@ class Session:
 
     # ----------------------------------------------------------------- what to show
 
+    def loss_curves(self):
+        """``(training, held_out)``: two lists of ``(iteration, data loss)``, ready for ``plot_loss_curve``."""
+        train = [(h.iteration, h.train_loss) for h in self.history if h.train_loss is not None]
+        held_out = [(h.iteration, h.test_loss) for h in self.history if h.test_loss is not None]
+        return train, held_out
+
     def predict(self, P):
         """Predicted class of each row of P (M, 2)."""
         return predict(self.params, P)
