@@ -6,7 +6,7 @@ Everything is timed in this one process, with repeated runs (median and min-max)
   (b) helpers.train.train on the same task;
   (c) the linear classifier, 200 iterations, both;
   (d) executing every notebooks/*.ipynb with nbclient (the whole series);
-  (e) the playground's redraw latency after a slider change (helpers.widgets, Agg).
+  (e) the playground: a frame while playing, and a slider release while paused (Agg).
 
 It also checks that helpers reproduces the course code's losses and accuracies,
 and measures how time per iteration and peak memory scale with the number of
@@ -193,40 +193,52 @@ def bench_notebooks(repeats):
         print("  (d) whole series: not timed, a notebook failed (see above)")
 
 
-# --------------------------------------------------------------------------- (e) slider latency
+# --------------------------------------------------------------------------- (e) the playground
 
-def bench_slider(changes):
-    print("\nPlayground redraw latency (Agg; set a slider's value, which retrains and redraws synchronously):")
+def bench_playground(frames, changes):
+    """The playground's costs in the kernel (Agg, no browser): a frame while playing, a slider release when paused."""
+    print("\nPlayground (kernel side, Agg; what the browser adds is measured by `make test-ui`):")
     import matplotlib
     matplotlib.use("Agg")
-    try:
-        from helpers.widgets import Playground
-    except Exception as exc:  # the widgets module is being written concurrently
-        print(f"  (e) latency unavailable: helpers.widgets cannot be imported ({first_line(exc)})")
-        return
-    X, y, _ = course.course_net_setup()
-    try:
-        t_build, pg = timed(lambda: Playground(X, y))
-        slider = pg.controls["step_size"]
-        values = [0.316, 3.16, 1.0, 0.1, 10.0, 0.0316, 1.0, 0.316, 3.16, 1.0][:changes]
-        times = []
-        for v in values:
-            before = getattr(pg, "redraw_count", None)
-            t, _ = timed(lambda: setattr(slider, "value", v))
-            after = getattr(pg, "redraw_count", None)
-            if before is not None and after == before:
-                print(f"  note: setting step_size to {v} did not redraw (redraw_count stayed {before})")
-            times.append(t)
-    except Exception as exc:
-        print(f"  (e) latency unavailable: the Playground API failed ({first_line(exc)})")
-        return
-    iters = pg.controls["num_iters"].value
-    row("    Playground(X, y): build, train, first draw", [t_build])
-    row(f"(e) step_size change -> retrain ({iters} it.) + redraw", times)
-    p_net = course.course_net_setup()[2]
-    train_only = [timed(lambda: train(p_net, X, y, num_iters=iters, record_every=max(1, iters // 100)))[0]
-                  for _ in range(5)]
-    row(f"    of which helpers.train alone, {iters} iterations", train_only)
+    from helpers.playground import Playground
+
+    t_build, pg = timed(lambda: Playground())
+    row("    Playground(): build, train 500 it., first draw", [t_build])
+
+    # (e1) a frame: what one tick of the Play clock costs, at the default settings
+    pg.reset()
+    pg.play()
+    speed = pg.settings["speed"]
+    parts = {"train": [], "predict + update": [], "render + JPEG": [], "whole frame": []}
+    for _ in range(frames):
+        t0 = time.perf_counter()
+        pg.frame()
+        parts["whole frame"].append(time.perf_counter() - t0)
+    pg.pause()
+    # the same frame, piece by piece, on a fresh run
+    session, figure = pg.session, pg.figure
+    session.reset()
+    for _ in range(frames):
+        parts["train"].append(timed(lambda: session.step(speed))[0])
+        parts["predict + update"].append(timed(lambda: figure.update(session))[0])
+        parts["render + JPEG"].append(timed(figure.jpeg)[0])
+    png = [timed(figure.png)[0] for _ in range(frames)]
+    row(f"(e1) a frame while playing ({speed} it. + grid + JPEG)", parts["whole frame"])
+    for name in ("train", "predict + update", "render + JPEG"):
+        row(f"       of which {name}", parts[name])
+    row("       (render + PNG instead, as when paused)", png)
+    print(f"       figure background redrawn {figure.full_draws} times in {3 * frames} updates")
+
+    # (e2) a slider released while paused: retrain from the seed, redraw
+    slider = pg.controls["step_size"]
+    values = [0.316, 3.16, 1.0, 0.1, 10.0, 0.0316, 1.0, 0.316, 3.16, 1.0][:changes]
+    times = [timed(lambda: setattr(slider, "value", v))[0] for v in values]
+    iters = pg.settings["num_iters"]
+    row(f"(e2) paused: step_size change -> retrain ({iters} it.) + redraw", times)
+    X_train, y_train = pg.session.data.train
+    start_params = pg.session.initial_params()
+    train_only = [timed(lambda: train(start_params, X_train, y_train, num_iters=iters))[0] for _ in range(5)]
+    row(f"       of which helpers.train alone would take", train_only)
 
 
 # --------------------------------------------------------------------------- scaling
@@ -299,7 +311,7 @@ def main(argv=None):
         print("\nNotebook series: skipped (--skip-notebooks)")
     else:
         bench_notebooks(args.notebook_repeats)
-    bench_slider(changes=8)
+    bench_playground(frames=30, changes=8)
     bench_scaling(args.scaling)
     print(f"\ntotal benchmark time {time.perf_counter() - start:.0f} s; load average now {os.getloadavg()[0]:.2f}")
     print(f"speedup vs course code: {statistics.median(t_course) / statistics.median(t_helpers):.2f}x")

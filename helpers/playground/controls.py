@@ -279,7 +279,7 @@ class Playground:
         self.session.step(self.session.settings["speed"])
         if not self.session.can_train:
             self.pause()
-        self.draw()
+        self.draw(moving=self.playing)
 
     def step(self):
         """The Step button: one frame's worth of training, from where training stands."""
@@ -336,11 +336,16 @@ class Playground:
 
     # ----------------------------------------------------------------- drawing
 
-    def draw(self):
-        """Redraw the figure and the status line from the session."""
+    def draw(self, moving=False):
+        """Redraw the figure and the status line from the session.
+
+        moving : a frame of a running animation, sent as JPEG (fast to encode); otherwise PNG (sharp).
+        """
         self.figure.update(self.session, show_test=self.view["show_test"].value,
                            show_hinges=self.view["show_hinges"].value)
-        self.image.value = self.figure.png()
+        with self.image.hold_sync():
+            self.image.format = "jpeg" if moving else "png"
+            self.image.value = self.figure.jpeg() if moving else self.figure.png()
         self.status = status_text(self.session)
         color = "darkred" if self.session.diverged is not None else "black"
         self.status_widget.value = f'<span style="color: {color}; font-size: 1.05em">{html.escape(self.status)}</span>'

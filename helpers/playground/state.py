@@ -46,7 +46,7 @@ DEFAULTS = {
 LIVE_SETTINGS = frozenset({"step_size", "reg", "speed"})
 DATA_SETTINGS = frozenset({"classes", "points_per_class", "noise", "test_share", "data_seed"})
 
-LOSS_POINTS = 100  # a run of num_iters iterations records about this many points
+LOSS_POINTS = 50  # a run of num_iters iterations records about this many points
 
 
 # --------------------------------------------------------------------------- checks
