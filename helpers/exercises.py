@@ -170,7 +170,8 @@ class _Exercise:
             received.append(exc if exc is not None else got)
             expected.append(_call(self.reference, args)[0])
             if changed:
-                return "wrong", [f"received: {self._arg_names(func, changed)} changed in place by the call",
+                return "wrong", ["expected: the arguments unchanged by the call",
+                                 f"received: {self._arg_names(func, changed)} changed in place",
                                  "likely mistake: " + HINTS["in_place"]]
         if all(_same(self._as_result(g), e) for g, e in zip(received, expected)):
             return "right", []
