@@ -259,13 +259,14 @@ class _Exercise:
         if status == "right":
             print(f"\u2714 {self.name}: right.")
             return func
+        grading = _grading()
         if status == "not done":
-            message = (f"\u2026 {self.name}: not done yet (it raises NotImplementedError). "
-                       f"Write it in the cell above; until then the cells below use the helpers version.")
+            message = f"\u2026 {self.name}: not done yet (it raises NotImplementedError). Write it in the cell above"
+            message += "." if grading else "; until then the cells below use the helpers version."
         else:
             message = "\n".join([f"\u2718 {self.name}: not right yet."] + ["  " + line for line in lines]
-                                + ["  Until it is right, the cells below use the helpers version."])
-        if _grading():
+                                + ([] if grading else ["  Until it is right, the cells below use the helpers version."]))
+        if grading:
             raise ExerciseNotRight(message)
         print(message)
         return self.reference
