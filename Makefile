@@ -46,3 +46,9 @@ notebooks: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache test-artifacts
+
+# The student edition for a class: the notebooks with every solution region
+# replaced by `raise NotImplementedError()` and all outputs cleared, in student/.
+.PHONY: student
+student: $(VENV)/.installed
+	$(BIN)/python tools/make_student.py --out student notebooks/*.ipynb

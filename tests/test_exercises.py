@@ -1,0 +1,409 @@
+"""The instant checks of helpers.exercises: right answers pass, each listed mistake is named,
+nothing of the expected arrays is printed, and nbgrader's grading mode fails the cell."""
+import re
+
+import numpy as np
+import pytest
+
+from helpers import course, exercises
+from helpers.exercises import EXERCISES, HINTS, ExerciseNotRight
+
+
+@pytest.fixture(autouse=True)
+def not_grading(monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+
+def run_check(name, func, capsys):
+    """Run the check of exercise ``name`` on ``func``; return (returned function, stdout)."""
+    returned = getattr(exercises, f"check_{name}")(func)
+    out, err = capsys.readouterr()
+    assert err == "", f"the check printed to stderr: {err!r}"
+    return returned, out
+
+
+# ------------------------------------------------------------------ right answers, written as a learner would
+def spiral_arm(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.linspace(4 * j, 4 * (j + 1), N) + 0.2 * rng.standard_normal(N)
+    return np.c_[r * np.sin(t), r * np.cos(t)]
+
+
+def class_scores(X, W, b):
+    return X @ W + b
+
+
+def softmax_probs(scores):
+    e = np.exp(scores - np.max(scores, axis=1, keepdims=True))
+    return e / np.sum(e, axis=1, keepdims=True)
+
+
+def softmax_loss_l2(probs, y, W, reg):
+    return -np.mean(np.log(probs[range(len(y)), y])) + 0.5 * reg * np.sum(W ** 2)
+
+
+def score_gradient(scores, y):
+    d = softmax_probs(scores)
+    d[np.arange(len(y)), y] -= 1
+    return d / len(y)
+
+
+def linear_backward(X, dscores, W, reg):
+    return np.dot(X.T, dscores) + reg * W, np.sum(dscores, axis=0, keepdims=True)
+
+
+def sgd_update(W, b, dW, db, step_size):
+    return W - step_size * dW, b - step_size * db
+
+
+def hidden_activation(z):
+    return np.maximum(z, 0)
+
+
+def relu_switch(dhidden, z):
+    out = dhidden.copy()
+    out[z <= 0] = 0
+    return out
+
+
+def second_layer_backward(hidden_layer, dscores, W2, reg):
+    return (hidden_layer.T @ dscores + reg * W2, dscores.sum(axis=0)[None, :], dscores @ W2.T)
+
+
+RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, score_gradient,
+                                  linear_backward, sgd_update, hidden_activation, relu_switch,
+                                  second_layer_backward)}
+
+
+def test_ten_exercises_each_with_a_check():
+    assert set(EXERCISES) == set(RIGHT)
+    for name in EXERCISES:
+        assert callable(getattr(exercises, f"check_{name}"))
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_right_answer_passes_in_one_line(name, capsys):
+    returned, out = run_check(name, RIGHT[name], capsys)
+    assert returned is RIGHT[name]
+    assert out == f"\u2714 {name}: right.\n"
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_not_done_falls_back_to_helpers(name, capsys):
+    def untouched(*args):
+        # YOUR CODE HERE
+        raise NotImplementedError()
+
+    returned, out = run_check(name, untouched, capsys)
+    assert "not done yet" in out and out.count("\n") == 1
+    assert returned is EXERCISES[name].reference
+    # the fallback is itself right
+    assert EXERCISES[name].diagnose(returned)[0] == "right"
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_grading_mode_fails_the_cell(name, monkeypatch, capsys):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+
+    def untouched(*args):
+        raise NotImplementedError()
+
+    with pytest.raises(ExerciseNotRight, match="not done yet"):
+        getattr(exercises, f"check_{name}")(untouched)
+    with pytest.raises(ExerciseNotRight, match="not right yet"):
+        getattr(exercises, f"check_{name}")(lambda *args: None)
+    assert getattr(exercises, f"check_{name}")(RIGHT[name]) is RIGHT[name]
+    out, err = capsys.readouterr()
+    assert err == ""
+
+
+# ------------------------------------------------------------------ the listed mistakes, each written out
+def loss_without_l2(probs, y, W, reg):
+    return -np.log(probs[np.arange(len(y)), y]).mean()
+
+
+def loss_without_half(probs, y, W, reg):
+    return -np.log(probs[np.arange(len(y)), y]).mean() + reg * np.sum(W * W)
+
+
+def loss_sum_not_mean(probs, y, W, reg):
+    return -np.log(probs[np.arange(len(y)), y]).sum() + 0.5 * reg * np.sum(W * W)
+
+
+def dscores_sum_not_mean(scores, y):
+    d = softmax_probs(scores)
+    d[np.arange(len(y)), y] -= 1
+    return d
+
+
+def dscores_no_minus_one(scores, y):
+    return softmax_probs(scores) / len(y)
+
+
+def dscores_unnormalised(scores, y):
+    d = np.exp(scores - scores.max(axis=1, keepdims=True))
+    d[np.arange(len(y)), y] -= 1
+    return d / len(y)
+
+
+def dscores_raw_scores(scores, y):
+    d = scores.copy()
+    d[np.arange(len(y)), y] -= 1
+    return d / len(y)
+
+
+def dscores_overflow(scores, y):
+    e = np.exp(scores)
+    d = e / e.sum(axis=1, keepdims=True)
+    d[np.arange(len(y)), y] -= 1
+    return d / len(y)
+
+
+def softmax_overflow(scores):
+    e = np.exp(scores)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_wrong_axis(scores):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=0, keepdims=True)
+
+
+def softmax_lost_keepdims(scores):
+    e = np.exp(scores - scores.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1)
+
+
+def scores_transposed(X, W, b):
+    return W.T @ X.T + b.T
+
+
+def dW_transposed(X, dscores, W, reg):
+    return dscores.T @ X + reg * W.T, dscores.sum(axis=0, keepdims=True)
+
+
+def db_wrong_axis(X, dscores, W, reg):
+    return X.T @ dscores + reg * W, dscores.sum(axis=1, keepdims=True)
+
+
+def db_lost_keepdims(X, dscores, W, reg):
+    return X.T @ dscores + reg * W, dscores.sum(axis=0)
+
+
+def dW_no_reg(X, dscores, W, reg):
+    return X.T @ dscores, dscores.sum(axis=0, keepdims=True)
+
+
+def update_wrong_sign(W, b, dW, db, step_size):
+    return W + step_size * dW, b + step_size * db
+
+
+def relu_forward_not_applied(z):
+    return z
+
+
+def relu_forward_wrong_side(z):
+    return np.minimum(0, z)
+
+
+def switch_wrong_side(dhidden, z):
+    return dhidden * (z < 0)
+
+
+def switch_not_applied(dhidden, z):
+    return dhidden
+
+
+def switch_in_place(dhidden, z):
+    dhidden[z <= 0] = 0
+    return dhidden
+
+
+def second_dW2_transposed(hidden_layer, dscores, W2, reg):
+    return dscores.T @ hidden_layer + reg * W2.T, dscores.sum(axis=0, keepdims=True), dscores @ W2.T
+
+
+def second_dhidden_transposed(hidden_layer, dscores, W2, reg):
+    return hidden_layer.T @ dscores + reg * W2, dscores.sum(axis=0, keepdims=True), W2 @ dscores.T
+
+
+def second_db2_lost_keepdims(hidden_layer, dscores, W2, reg):
+    return hidden_layer.T @ dscores + reg * W2, dscores.sum(axis=0), dscores @ W2.T
+
+
+def second_no_reg(hidden_layer, dscores, W2, reg):
+    return hidden_layer.T @ dscores, dscores.sum(axis=0, keepdims=True), dscores @ W2.T
+
+
+def arm_transposed(j, N, rng):
+    return spiral_arm(j, N, rng).T
+
+
+def arm_sin_cos_swapped(j, N, rng):
+    return spiral_arm(j, N, rng)[:, ::-1]
+
+
+def arm_global_noise(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.linspace(4 * j, 4 * (j + 1), N) + 0.2 * np.random.RandomState(99).standard_normal(N)
+    return np.c_[r * np.sin(t), r * np.cos(t)]
+
+
+MISTAKES = [
+    # (exercise, wrong implementation, the hint that must appear)
+    ("softmax_loss_l2", loss_without_l2, "no_l2"),
+    ("softmax_loss_l2", loss_without_half, "no_half"),
+    ("softmax_loss_l2", loss_sum_not_mean, "sum_not_mean"),
+    ("score_gradient", dscores_sum_not_mean, "grad_no_mean"),
+    ("score_gradient", dscores_no_minus_one, "no_minus_one"),
+    ("score_gradient", dscores_unnormalised, "unnormalised"),
+    ("score_gradient", dscores_raw_scores, "unnormalised"),
+    ("score_gradient", dscores_overflow, "overflow"),
+    ("softmax_probs", softmax_overflow, "overflow"),
+    ("softmax_probs", softmax_wrong_axis, "wrong_axis"),
+    ("softmax_probs", softmax_lost_keepdims, "lost_keepdims"),
+    ("class_scores", scores_transposed, "transposed"),
+    ("linear_backward", dW_transposed, "transposed"),
+    ("linear_backward", db_wrong_axis, "wrong_axis"),
+    ("linear_backward", db_lost_keepdims, "lost_keepdims"),
+    ("linear_backward", dW_no_reg, "no_reg_grad"),
+    ("sgd_update", update_wrong_sign, "wrong_sign"),
+    ("hidden_activation", relu_forward_not_applied, "relu_not_applied"),
+    ("hidden_activation", relu_forward_wrong_side, "relu_wrong_side"),
+    ("relu_switch", switch_wrong_side, "switch_wrong_side"),
+    ("relu_switch", switch_not_applied, "switch_not_applied"),
+    ("relu_switch", switch_in_place, "in_place"),
+    ("second_layer_backward", second_dW2_transposed, "transposed"),
+    ("second_layer_backward", second_dhidden_transposed, "transposed"),
+    ("second_layer_backward", second_db2_lost_keepdims, "lost_keepdims"),
+    ("second_layer_backward", second_no_reg, "no_reg_grad"),
+    ("spiral_arm", arm_transposed, "arm_transposed"),
+    ("spiral_arm", arm_sin_cos_swapped, "arm_sin_cos"),
+    ("spiral_arm", arm_global_noise, "arm_other_draws"),
+]
+
+
+def expected_numbers(name):
+    """Every entry of every expected array of exercise ``name``, as the checks would format numbers."""
+    ex = EXERCISES[name]
+    numbers = set()
+    for args in ex.cases():
+        result = ex.reference(*args)
+        for array in (result if isinstance(result, tuple) else (result,)):
+            for value in np.ravel(array):
+                for fmt in ("{:.4f}", "{:.3g}", "{:.4g}", "{}"):
+                    text = fmt.format(float(value))
+                    if len(text.strip("-0.")) >= 3:   # 0, 1, -1 and such say nothing
+                        numbers.add(text)
+    return numbers
+
+
+@pytest.mark.parametrize("name, wrong, hint", MISTAKES, ids=[f"{m[0]}-{m[1].__name__}" for m in MISTAKES])
+def test_each_mistake_is_named(name, wrong, hint, capsys):
+    returned, out = run_check(name, wrong, capsys)
+    assert out.startswith(f"\u2718 {name}: not right yet.")
+    assert "expected:" in out and "received:" in out
+    assert "likely mistake: " + HINTS[hint] in out, out
+    # no other hint is named alongside it
+    assert sum(text in out for text in HINTS.values()) == 1
+    assert returned is EXERCISES[name].reference
+    # nothing of the expected arrays is printed: no array reprs, no entry of an expected array
+    assert "[" not in out.replace("[np.arange", "")
+    if not EXERCISES[name].scalar:
+        leaked = [number for number in expected_numbers(name) if number in out]
+        assert not leaked, f"expected values printed: {leaked}"
+
+
+def test_every_listed_mistake_has_a_test():
+    listed = {"no_l2", "no_half", "sum_not_mean", "grad_no_mean", "no_minus_one", "unnormalised",
+              "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
+              "wrong_sign", "overflow"}
+    assert listed <= {hint for _, _, hint in MISTAKES}
+
+
+def test_hints_never_spell_out_a_solution_line():
+    solution_bits = ["X.T @", "@ W2.T", "np.maximum(0,", "(z > 0)", "np.arange(n), y]", "- step_size *",
+                     "keepdims=True)\n", "rng.standard_normal(N)"]
+    for key, text in HINTS.items():
+        for bit in solution_bits:
+            assert bit not in text, (key, bit)
+
+
+def test_the_loss_check_reports_the_loss_values(capsys):
+    _, out = run_check("softmax_loss_l2", loss_without_l2, capsys)
+    expected = re.search(r"expected: loss = (\d+\.\d+)", out).group(1)
+    received = re.search(r"received: loss = (\d+\.\d+)", out).group(1)
+    assert expected != received
+
+
+def test_course_start_cannot_tell_a_missing_l2_term_but_the_check_inputs_can():
+    """Why the checks use unit-scale weights and reg 0.1: at the course's start the L2 term is invisible."""
+    X, y, params = course.course_linear_setup()
+    probs = softmax_probs(X @ params["W"] + params["b"])
+    at_course = [softmax_loss_l2(probs, y, params["W"], course.REG), loss_without_l2(probs, y, params["W"], course.REG)]
+    assert f"{at_course[0]:.6f}" == f"{at_course[1]:.6f}"
+    (args,) = EXERCISES["softmax_loss_l2"].cases()
+    separated = [f(*args) for f in (softmax_loss_l2, loss_without_l2, loss_without_half, loss_sum_not_mean)]
+    assert len({f"{v:.3f}" for v in separated}) == 4
+
+
+@pytest.mark.parametrize("name", sorted(EXERCISES))
+def test_known_mistakes_differ_from_the_answer_and_from_each_other(name):
+    """On the check's inputs, every known mistake gives another result than the right one, and two
+    mistakes with different hints never give the same result (which would make the hint a guess)."""
+    ex = EXERCISES[name]
+    cases = ex.cases()
+
+    def results(func):
+        out = []
+        for args in cases:
+            got, exc, _ = exercises._call(func, args)
+            out.append(exc if exc is not None else got)
+        return out
+
+    def same(a, b):
+        return all(exercises._same(ex._as_result(x), y) for x, y in zip(a, b))
+
+    right = results(ex.reference)
+    seen = []
+    for key, mutant in ex.mutants:
+        got = results(mutant)
+        assert not same(got, right), f"{key} is invisible on the check's inputs"
+        for other_key, other in seen:
+            if other_key != key:
+                assert not same(got, other), f"{key} and {other_key} give the same result"
+        seen.append((key, got))
+
+
+# ------------------------------------------------------------------ bad input from the learner
+@pytest.mark.parametrize("returned, received", [
+    (None, "None"),
+    ([[0.0, 1.0, 2.0]] * 5, "a list"),
+    (np.full((5, 3), np.nan), "NaN"),
+    (np.zeros((3, 5)), "shape (3, 5)"),
+    ("scores", "a str"),
+])
+def test_bad_returns_get_a_clear_message(returned, received, capsys):
+    _, out = run_check("class_scores", lambda X, W, b: returned, capsys)
+    assert "expected: scores" in out and "shape (5, 3)" in out
+    assert received in out
+    assert "Traceback" not in out
+
+
+def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):
+    def broken(X, W, b):
+        return X * W + b          # elementwise: the shapes do not broadcast
+
+    _, out = run_check("class_scores", broken, capsys)
+    assert "received: ValueError: operands could not be broadcast" in out
+
+
+def test_not_a_function(capsys):
+    _, out = run_check("sgd_update", np.zeros(3), capsys)
+    assert "expected: a function named sgd_update" in out
+
+
+def test_warnings_in_learner_code_reach_neither_stderr_nor_pytest(capsys):
+    # pytest turns RuntimeWarning into errors here; the overflow must stay silent all the same
+    _, out = run_check("softmax_probs", softmax_overflow, capsys)
+    assert HINTS["overflow"] in out

@@ -1,0 +1,188 @@
+"""The student edition (tools/make_student.py): built fresh here, no solution left in it, and Run All
+works in a kernel both for a student (every check "not done yet", no cell failing) and under nbgrader's
+autograder (every check cell fails, so it scores 0)."""
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+WITH_EXERCISES = [p.name for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04"}]
+
+spec = importlib.util.spec_from_file_location("make_student", ROOT / "tools" / "make_student.py")
+make_student = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(make_student)
+
+
+def nbgrader(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def solution_lines(nb):
+    """The code of every line inside a solution region, comments and blanks left out."""
+    lines, inside = [], False
+    for cell in nb.cells:
+        if not nbgrader(cell).get("solution"):
+            continue
+        for line in cell.source.split("\n"):
+            if "### BEGIN SOLUTION" in line:
+                inside = True
+            elif "### END SOLUTION" in line:
+                inside = False
+            elif inside:
+                code = line.split("#")[0].strip()
+                if code:
+                    lines.append(code)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory):
+    out = tmp_path_factory.mktemp("student")
+    written = make_student.build(NOTEBOOKS, out)
+    assert [p.name for p in written] == [p.name for p in NOTEBOOKS]
+    return out
+
+
+def test_five_notebooks_with_ten_exercises(edition):
+    assert len(NOTEBOOKS) == 5 and len(list(edition.glob("*.ipynb"))) == 5
+    ids = []
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        make_student.validate(nb, path.name, {})
+        ids += [nbgrader(c)["grade_id"] for c in nb.cells if nbgrader(c)]
+    assert len(ids) == len(set(ids)) == 20      # ten solution cells, ten check cells
+
+
+def test_no_solution_line_survives(edition):
+    lines = [line for path in NOTEBOOKS for line in solution_lines(nbformat.read(path, as_version=4))]
+    assert len(lines) >= 20
+    for path in edition.glob("*.ipynb"):
+        nb = nbformat.read(path, as_version=4)
+        text = "\n".join(cell.source for cell in nb.cells)
+        raw = path.read_text()
+        for line in lines:
+            assert line not in text, f"{path.name} still holds the solution line {line!r}"
+        assert "### BEGIN SOLUTION" not in raw and "### END SOLUTION" not in raw
+
+
+def test_solution_regions_become_not_implemented_and_outputs_are_cleared(edition):
+    for path in NOTEBOOKS:
+        source = nbformat.read(path, as_version=4)
+        student = nbformat.read(edition / path.name, as_version=4)
+        assert len(source.cells) == len(student.cells)
+        assert "widgets" not in student.metadata
+        for a, b in zip(source.cells, student.cells):
+            assert b.metadata.get("nbgrader") == a.metadata.get("nbgrader")
+            if b.cell_type == "code":
+                assert b.outputs == [] and b.execution_count is None
+            if nbgrader(a).get("solution"):
+                begin = next(line for line in a.source.split("\n") if "### BEGIN SOLUTION" in line)
+                indent = begin[: len(begin) - len(begin.lstrip())]
+                assert f"{indent}# YOUR CODE HERE\n{indent}raise NotImplementedError()" in b.source
+            else:
+                assert b.source == a.source
+
+
+def test_the_tool_replaces_regions_as_nbgrader_does():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    ### END SOLUTION\n    return y")
+    cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "f", "schema_version": 3}
+    whole = nbformat.v4.new_code_cell("answer = 42")
+    whole.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "g", "schema_version": 3}
+    hidden = nbformat.v4.new_code_cell("assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS")
+    hidden.metadata["nbgrader"] = {"solution": False, "grade": True, "locked": True, "points": 1, "grade_id": "t",
+                                   "schema_version": 3}
+    nb.cells = [cell, whole, hidden]
+    out = make_student.student_notebook(nb)
+    assert out.cells[0].source == "def f(x):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n    return y"
+    assert out.cells[1].source == "# YOUR CODE HERE\nraise NotImplementedError()"
+    assert out.cells[2].source == "assert f(1) == 2"
+    assert "y = 2 * x" in nb.cells[0].source      # the input is left alone
+
+
+@pytest.mark.parametrize("source, metadata, message", [
+    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", {}, "no nbgrader solution metadata"),
+    ("### BEGIN SOLUTION\nx = 1", {"solution": True, "grade_id": "a", "schema_version": 3}, "never closed"),
+    ("x = 1", {"solution": True, "grade_id": "a b", "schema_version": 3}, "grade_id must match"),
+    ("x = 1", {"grade": True, "locked": True, "grade_id": "a", "schema_version": 3}, "needs points"),
+    ("x = 1", {"grade": True, "points": 1, "grade_id": "a", "schema_version": 3}, "must be locked"),
+    ("x = 1", {"solution": True, "grade_id": "a", "schema_version": 1}, "schema_version must be 3"),
+])
+def test_the_tool_refuses_broken_markup(tmp_path, source, metadata, message):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(source)
+    if metadata:
+        cell.metadata["nbgrader"] = metadata
+    nb.cells = [cell]
+    nbformat.write(nb, tmp_path / "bad.ipynb")
+    with pytest.raises(make_student.EditionError, match=message):
+        make_student.build([tmp_path / "bad.ipynb"], tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_repeated_grade_ids_are_refused(tmp_path):
+    paths = []
+    for name in ("a.ipynb", "b.ipynb"):
+        nb = nbformat.v4.new_notebook()
+        cell = nbformat.v4.new_code_cell("x = 1")
+        cell.metadata["nbgrader"] = {"solution": True, "grade_id": "same", "schema_version": 3}
+        nb.cells = [cell]
+        nbformat.write(nb, tmp_path / name)
+        paths.append(tmp_path / name)
+    with pytest.raises(make_student.EditionError, match="already used"):
+        make_student.build(paths, tmp_path / "out")
+
+
+def test_solution_edition_checks_all_say_right():
+    """nbval re-executes the solution notebooks and compares these outputs; here we read what they say."""
+    for path in NOTEBOOKS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            if nbgrader(cell).get("grade"):
+                name = re.match(r"(\w+) = exercises\.check_\1\(\1\)$", cell.source).group(1)
+                assert [o.get("text") for o in cell.outputs] == [f"\u2714 {name}: right.\n"], path.name
+
+
+def run_all(path, grading, monkeypatch):
+    from nbclient import NotebookClient
+
+    if grading:
+        monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    else:
+        monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=grading,
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    return nb
+
+
+def stderr_of(cell):
+    return "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stderr")
+
+
+@pytest.mark.parametrize("name", WITH_EXERCISES)
+def test_run_all_untouched_student_notebook(edition, name, monkeypatch):
+    """Every check says "not done yet", no cell fails (NotebookClient raises on an error), no check writes stderr."""
+    nb = run_all(edition / name, grading=False, monkeypatch=monkeypatch)
+    checks = [c for c in nb.cells if nbgrader(c).get("grade")]
+    assert checks
+    for cell in checks:
+        text = "".join(o.get("text", "") for o in cell.outputs)
+        assert "not done yet" in text and "helpers version" in text, cell.source
+        assert stderr_of(cell) == ""
+    assert not any(o.output_type == "error" for c in nb.cells if c.cell_type == "code" for o in c.outputs)
+
+
+@pytest.mark.parametrize("name", WITH_EXERCISES)
+def test_run_all_under_the_autograder_fails_every_check(edition, name, monkeypatch):
+    nb = run_all(edition / name, grading=True, monkeypatch=monkeypatch)
+    for cell in nb.cells:
+        if nbgrader(cell).get("grade"):
+            errors = [o for o in cell.outputs if o.output_type == "error"]
+            assert errors and errors[0].ename == "ExerciseNotRight", cell.source
+            assert "not done yet" in errors[0].evalue
+            assert stderr_of(cell) == ""
