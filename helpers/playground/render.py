@@ -190,10 +190,11 @@ class PlaygroundFigure:
         colors = CMAP(Normalize(vmin=0, vmax=K - 1)(np.arange(K)))
         handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=c, markeredgecolor="black",
                           label=f"class {k}") for k, c in enumerate(colors)]
-        handles += [Line2D([], [], marker=TRAIN_MARKER, linestyle="", markersize=5, markerfacecolor="white",
-                           markeredgecolor="black", label="training point"),
-                    Line2D([], [], marker=TEST_MARKER, linestyle="", markersize=6, markerfacecolor="white",
-                           markeredgecolor="black", markeredgewidth=1.3, label="held-out point")]
+        handles.append(Line2D([], [], marker=TRAIN_MARKER, linestyle="", markersize=5, markerfacecolor="white",
+                              markeredgecolor="black", label="training point"))
+        if has_test:
+            handles.append(Line2D([], [], marker=TEST_MARKER, linestyle="", markersize=6, markerfacecolor="white",
+                                  markeredgecolor="black", markeredgewidth=1.3, label="held-out point"))
         if has_hinges:
             handles += [Line2D([], [], color="black", alpha=0.55, label="a unit turns on"),
                         Line2D([], [], color="dimgrey", linestyle="--", alpha=0.55, label="dead unit")]
