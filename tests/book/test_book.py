@@ -64,6 +64,9 @@ def open_page(page, origin, name):
     assert response is not None and response.ok, f"{name}: {response and response.status}"
     page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
     page.evaluate("() => MathJax.startup.promise")
+    # MathJax asks for its fonts as it typesets: let them arrive, so that leaving the page aborts nothing
+    page.evaluate("() => document.fonts.ready")
+    page.wait_for_load_state("networkidle")
     return response
 
 
