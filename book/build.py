@@ -178,7 +178,9 @@ def build(out, mathjax, playground, notebooks):
         toc = exporter.environment.get_template("book/toc.html.j2").render(headings=headings(page))
         (out / chapter["href"]).write_text(page.replace("<!-- book:toc -->", toc, 1))
     if playgrounds != 1:
-        sys.exit(f"expected the playground's widget output in exactly one notebook cell; found {playgrounds}")
+        sys.exit(f"expected the playground's widget output in exactly one notebook cell, found {playgrounds}: "
+                 f"a widget output whose saved state has the CSS class {PLAYGROUND_CLASS!r}. If notebook 5 was "
+                 "saved without its widget state, re-run it and save it (`make notebooks`).")
 
     index = exporter.environment.get_template("book/index.html.j2").render(
         book={"title": TITLE, "chapters": nav, "current": None, "static": STATIC, "prev": None,

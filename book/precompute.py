@@ -3,13 +3,15 @@
 A static page has no Python kernel, so this script drives the notebook's own
 ``Playground`` over every slider position of step size and reg, for both
 models, and saves what the playground shows at each: its figure (as a
-64-colour PNG, which looks the same as the original at a third of the size)
+64-colour PNG, which looks the same as the original at about a quarter of the size)
 and its status line. The book's sliders then only swap images and text.
 
 Usage: python book/precompute.py OUT_DIR [--workers N]
 
-Writes OUT_DIR/playground.json and OUT_DIR/img/*.png. Identical figures (a
-few diverged runs look alike) are stored once, named by their content hash.
+Writes OUT_DIR/img/*.png, each named by a hash of its content (so identical
+figures would be stored once), and then OUT_DIR/playground.json, which maps
+each setting to its figure and status line. The grid is read from the
+controls themselves, so it follows the notebook's sliders.
 """
 import argparse
 import hashlib
@@ -31,7 +33,9 @@ from helpers.course import course_data  # noqa: E402
 from helpers.widgets import Playground  # noqa: E402  (the one place the book names the playground)
 
 MODELS = ("2-layer", "linear")  # the values of the 'model' control
-SLIDERS = ("step_size", "reg")  # the two log sliders swept over all their positions
+# The log sliders' ranges as (min, max, step) in powers of ten, used only if a control does not
+# report its own (an ipywidgets FloatLogSlider does).
+SLIDER_RANGES = {"step_size": (-4.0, 2.0, 0.5), "reg": (-5.0, 0.0, 0.5)}
 PALETTE_COLOURS = 64
 
 
@@ -41,10 +45,13 @@ def make_playground():
     return Playground(X, y)
 
 
-def slider_exponents(control):
-    """The powers of ten a log slider can take, from its own min, max and step."""
-    n = round((control.max - control.min) / control.step)
-    return [round(control.min + i * control.step, 10) for i in range(n + 1)]
+def slider_exponents(pg, name):
+    """The powers of ten that the log slider ``name`` can take, from its own min, max and step."""
+    control = pg.controls[name]
+    low, high, step = (getattr(control, attr, default) for attr, default in zip(("min", "max", "step"),
+                                                                                 SLIDER_RANGES[name]))
+    n = round((high - low) / step)
+    return [round(low + i * step, 10) for i in range(n + 1)]
 
 
 def model_labels(control):
@@ -100,8 +107,8 @@ def _row(task):
 def precompute(out, workers):
     pg = make_playground()
     controls = pg.controls
-    step_exponents = slider_exponents(controls["step_size"])
-    reg_exponents = slider_exponents(controls["reg"])
+    step_exponents = slider_exponents(pg, "step_size")
+    reg_exponents = slider_exponents(pg, "reg")
     labels = model_labels(controls["model"])
     defaults = {name: controls[name].value for name in ("model", "step_size", "reg")}
     fixed = {name: controls[name].value for name in ("hidden_size", "num_iters") if name in controls}
