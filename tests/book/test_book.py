@@ -217,3 +217,35 @@ def test_screenshots(watched_page, origin, book, artifacts, capsys):
     page.screenshot(path=str(artifacts / "book_chapter4.png"))
     say(capsys, f"screenshots: {artifacts / 'book_index.png'}, {artifacts / 'book_chapter4.png'}")
     assert not watch.problems(), watch.problems()
+
+
+def test_the_book_works_from_the_disk(browser, book):
+    """Opened as files (a USB stick, a download), with no server: math, images and the playground still work."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    outside, failed = [], []
+
+    def route(route):
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("blockedbyclient")
+
+    try:
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
+        page.goto((book / playground_page()).resolve().as_uri())
+        page.evaluate("() => MathJax.startup.promise")
+        page.evaluate("() => document.fonts.ready")
+        assert page.locator("mjx-container").count() > 0 and page.locator("mjx-merror").count() == 0
+        assert page.evaluate("() => Array.from(document.fonts).every(f => f.status !== 'error')")
+        src = figure_state(page)[0]
+        page.locator(".bp-step").focus()
+        page.keyboard.press("ArrowRight")
+        wait_for_new_figure(page, src)
+        images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
+        assert images and min(images) > 0
+        assert outside == [] and failed == [], (outside, failed)
+    finally:
+        context.close()
