@@ -16,7 +16,6 @@ table of contents, to ``--out``. Nothing on the pages loads from another host:
 """
 import argparse
 import copy
-import html
 import json
 import re
 import shutil
