@@ -52,3 +52,41 @@ clean:
 .PHONY: student
 student: $(VENV)/.installed
 	$(BIN)/python tools/make_student.py --out student notebooks/*.ipynb
+
+# ---------------------------------------------------------------- the static book
+# `make book` builds a static HTML edition of the executed notebooks into
+# build/book (open build/book/index.html). No notebook is re-executed: the pages
+# show the saved outputs that `make test` checks. The playground's figures are
+# precomputed with the notebook's own code, and recomputed only when helpers/
+# or the installed packages change. npm (Node.js) is needed once, to fetch
+# MathJax from the npm registry; nothing is fetched when the book is read.
+BOOK     := build/book
+BOOK_NPM := build/book-npm
+BOOK_PG  := build/book-playground
+MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
+
+.PHONY: book test-book clean-book
+
+$(VENV)/.installed-book: $(VENV)/.installed
+	$(PIP) install -c constraints.txt -e ".[test,book]"
+	touch $@
+
+$(MATHJAX)/tex-chtml.js: book/package.json
+	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax (Debian: apt-get install npm)" >&2; exit 1; }
+	mkdir -p $(BOOK_NPM)
+	cp book/package.json $(BOOK_NPM)/package.json
+	cd $(BOOK_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	touch $@
+
+$(BOOK_PG)/playground.json: $(VENV)/.installed-book book/precompute.py $(wildcard helpers/*.py helpers/playground/*.py)
+	$(BIN)/python book/precompute.py $(BOOK_PG)
+
+book: $(VENV)/.installed-book $(MATHJAX)/tex-chtml.js $(BOOK_PG)/playground.json
+	$(BIN)/python book/build.py --out $(BOOK) --mathjax $(MATHJAX) --playground $(BOOK_PG)
+
+# Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline.
+test-book: book $(VENV)/.installed-ui
+	$(BIN)/python -m pytest -m book tests/book
+
+clean-book:
+	rm -rf $(BOOK) $(BOOK_NPM) $(BOOK_PG)
