@@ -90,6 +90,12 @@ def replace_widgets(nb, playground_html):
 
 # --------------------------------------------------------------------------- playground
 
+CUT_DOWN_NOTE = (
+    '<div class="bp-note"><p>Here the notebook shows a live playground: it needs a running Python '
+    'kernel, so it works after <code>make lab</code>, not in this static edition. A precomputed '
+    'version of the full playground is at the end of <a href="{href}#Your-turn:-the-playground">the last '
+    'chapter</a>.</p></div>')
+
 def slider_label(exponent):
     """A slider position as the playground's readout shows it: 3 significant digits, no exponent."""
     return np.format_float_positional(10.0 ** exponent, precision=3, unique=False, fractional=False, trim="-")
@@ -169,7 +175,10 @@ def build(out, mathjax, playground, notebooks):
     nav = [{"title": c["title"], "href": c["href"]} for c in chapters]
     for i, chapter in enumerate(chapters):
         nb = copy.deepcopy(chapter["nb"])
-        playgrounds += replace_widgets(nb, playground_markup)
+        if i == len(chapters) - 1:  # the full playground ends the last chapter
+            playgrounds += replace_widgets(nb, playground_markup)
+        else:  # a cut-down playground elsewhere: point to the last chapter's
+            replace_widgets(nb, CUT_DOWN_NOTE.format(href=nav[-1]["href"]))
         nb.metadata["title"] = f"{chapter['title']} · {TITLE}"
         book = {"title": TITLE, "chapters": nav, "current": i, "static": STATIC,
                 "prev": nav[i - 1] if i > 0 else None, "next": nav[i + 1] if i + 1 < len(nav) else None}
