@@ -32,7 +32,9 @@ FIGSIZE, DPI = (10.0, 4.4), 80  # 800 x 352 pixels
 # its legend sits in the gap to its right.
 BOUNDARY_RECT = (0.07, 0.11, 0.352, 0.80)
 LOSS_RECT = (0.665, 0.11, 0.31, 0.80)
-PREDICT_CHUNK = 2048  # mesh points per product: a chunk's hidden layer stays in the CPU cache
+# Hidden-layer entries per chunk of mesh points: 50000 floats (400 kB) stay in a typical L2 cache. With 2048
+# points x 100 units (1.6 MB) a frame's prediction took 15 ms on a 2-core test machine; with 500 points, 4.5 ms.
+PREDICT_CHUNK_ENTRIES = 50_000
 TRAIN_MARKER, TEST_MARKER = "o", "s"
 
 
@@ -125,8 +127,9 @@ class PlaygroundFigure:
         """The predicted class at every mesh cell, (rows, cols), in chunks that stay in the CPU cache."""
         P = self.mesh_points
         classes = np.empty(len(P), dtype=np.int64)
-        for start in range(0, len(P), PREDICT_CHUNK):
-            chunk = slice(start, start + PREDICT_CHUNK)
+        rows = max(1, PREDICT_CHUNK_ENTRIES // params["W"].shape[1])
+        for start in range(0, len(P), rows):
+            chunk = slice(start, start + rows)
             scores = P[chunk] @ params["W"] + params["b"]
             if "W2" in params:
                 scores = np.maximum(scores, 0.0, out=scores) @ params["W2"] + params["b2"]
@@ -233,9 +236,46 @@ class PlaygroundFigure:
         canvas = self.fig.canvas
         canvas.restore_region(self._background)
         for artist in self.animated_artists():
-            if artist.get_visible():
+            if not artist.get_visible():
+                continue
+            if artist is self.regions:
+                self._paint_regions()
+            else:
                 artist.axes.draw_artist(artist)
         return PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+
+    def _paint_regions(self):
+        """Draw the regions image by writing its pixels into the canvas: each pixel of the axes takes
+        the colour of the mesh cell under its centre, with the image's alpha over the white axes.
+
+        This is what ``draw_artist(self.regions)`` draws with nearest-neighbour interpolation, at a
+        tenth of the cost (Agg's image resampling took ~11 ms a frame). The axes' frame is redrawn on top.
+        """
+        ax = self.ax_boundary
+        classes = np.asarray(self.regions.get_array())
+        key = (tuple(ax.bbox.extents), classes.shape)
+        if getattr(self, "_paint_key", None) != key:
+            x0, y0, x1, y1 = ax.bbox.extents
+            height = self.fig.bbox.height
+            columns = np.arange(math.ceil(x0 - 0.5), math.floor(x1 - 0.5) + 1)
+            rows = np.arange(math.ceil(height - y1 - 0.5), math.floor(height - y0 - 0.5) + 1)
+            mesh_cols = np.clip(((columns + 0.5 - x0) / (x1 - x0) * classes.shape[1]).astype(int), 0,
+                                classes.shape[1] - 1)
+            mesh_rows = np.clip(((height - rows - 0.5 - y0) / (y1 - y0) * classes.shape[0]).astype(int), 0,
+                                classes.shape[0] - 1)
+            self._paint_key = key
+            self._paint_where = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
+            # for each pixel, the index of its mesh cell in classes.ravel()
+            self._paint_index = (mesh_rows[:, None] * classes.shape[1] + mesh_cols[None, :]).astype(np.intp)
+        alpha = self.regions.get_alpha()
+        rgba = self.regions.cmap(self.regions.norm(np.arange(self.K)))
+        lut = np.ones((self.K, 4), dtype=np.uint8) * 255
+        lut[:, :3] = np.round(255 * (alpha * rgba[:, :3] + (1 - alpha)))  # over white, opaque
+        # one 32-bit word per RGBA pixel: a single gather and a single write per pixel
+        pixels = np.asarray(self.fig.canvas.buffer_rgba()).view(np.uint32)[..., 0]
+        pixels[self._paint_where] = lut.view(np.uint32)[:, 0].take(classes.ravel().take(self._paint_index))
+        for spine in ax.spines.values():
+            ax.draw_artist(spine)
 
     def png(self):
         """The frame as PNG bytes, lightly compressed: sharp, for a figure at rest."""
