@@ -1,11 +1,12 @@
 """The playground of notebook 5, driven the way the front end drives it.
 
 JupyterLab moves a slider by setting the control's ``value``, presses a button by
-calling its click handlers, ticks the Play clock by setting its ``value`` and sends
+calling its click handlers, ticks the Play clocks by setting their ``value`` and sends
 a click on the figure as an ipyevents message. These tests do the same, and check
 what was computed against ``helpers.train`` and the course's set-up called directly.
 """
 import io
+import itertools
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -21,10 +22,18 @@ from helpers.playground.state import (DEFAULTS, Session, dead_units, hinge_segme
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+def make_playground(**kwargs):
+    """A playground whose frame pacing reads a clock that moves on a second at every look, so that
+    every tick of the tests makes a frame whatever the real time."""
+    pg = Playground(**kwargs)
+    pg.clock_time = itertools.count(0.0, 1.0).__next__
+    return pg
+
+
 @pytest.fixture
 def pg():
     """A fresh playground at the default settings (course spiral, 20% held out, course network)."""
-    return Playground()
+    return make_playground()
 
 
 def decoded(png_bytes):
@@ -34,9 +43,9 @@ def decoded(png_bytes):
 
 
 def tick(pg, n=1):
-    """What the front end's Play clock does: bump its value, once per frame."""
-    for _ in range(n):
-        pg.clock.value += 1
+    """What the front end's Play clocks do: bump their values, taking turns."""
+    for i in range(n):
+        pg.clocks[i % 2].value += 1
 
 
 def click(pg, x1, x2, shift=False):
@@ -116,7 +125,7 @@ def test_step_is_deterministic_and_equals_the_same_iterations_in_one_run(pg):
     for _ in range(3):
         press(pg.buttons["step"])
     assert pg.session.iteration == 3 * DEFAULTS["speed"]
-    other = Playground()
+    other = make_playground()
     press(other.buttons["reset"])
     for _ in range(3):
         press(other.buttons["step"])
@@ -143,7 +152,7 @@ def test_reset_returns_to_the_seeded_weights_and_draws_them(pg):
 def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
     start, frames = pg.session.iteration, pg.redraw_count
     pg.play()
-    assert pg.clock.playing and pg.buttons["play"].description == "Pause" and pg.buttons["step"].disabled
+    assert all(c.playing for c in pg.clocks) and pg.buttons["play"].description == "Pause" and pg.buttons["step"].disabled
     pngs = set()
     for _ in range(4):
         tick(pg)
@@ -152,9 +161,25 @@ def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
     assert pg.redraw_count == frames + 4 and len(pngs) == 4
     assert f"Iteration {start + 4 * DEFAULTS['speed']};" in pg.status
     pg.pause()
-    assert not pg.clock.playing and not pg.buttons["step"].disabled
+    assert not any(c.playing for c in pg.clocks) and not pg.buttons["step"].disabled
     tick(pg)  # a tick already on its way when Pause was pressed trains nothing
     assert pg.session.iteration == start + 4 * DEFAULTS["speed"]
+
+
+def test_frames_are_paced_by_the_kernel_whichever_clock_ticks():
+    pg = Playground(frame_interval_ms=50)
+    now = [100.0]
+    pg.clock_time = lambda: now[0]
+    pg.play()
+    start = pg.session.iteration
+    pg.clocks[0].value += 1  # a frame
+    pg.clocks[1].value += 1  # 0 ms later: skipped
+    now[0] += 0.03
+    pg.clocks[0].value += 1  # 30 ms after the last frame: skipped
+    assert pg.session.iteration == start + DEFAULTS["speed"]
+    now[0] += 0.025
+    pg.clocks[1].value += 1  # 55 ms: a frame
+    assert pg.session.iteration == start + 2 * DEFAULTS["speed"]
 
 
 def test_step_size_and_reg_apply_from_the_next_frame_without_a_reset(pg):
@@ -223,14 +248,14 @@ def test_paused_slider_release_retrains_from_the_seed(pg):
 
 @pytest.mark.parametrize("model", ["2-layer", "linear"])
 def test_a_run_that_diverges_while_playing_stops_and_says_why(model):
-    pg = Playground(model=model)
+    pg = make_playground(model=model)
     press(pg.buttons["reset"])
     pg.play()
     pg.controls["step_size"].value = 100.0
     tick(pg, 3)
     diverged = pg.session.diverged
     assert diverged is not None and diverged.iteration <= 10
-    assert not pg.playing and not pg.clock.playing
+    assert not pg.playing and not any(c.playing for c in pg.clocks)
     assert pg.status.startswith(f"Training diverged at iteration {diverged.iteration}")
     assert "the step size 100 is too large" in pg.status
     assert "darkred" in pg.status_widget.value
@@ -299,7 +324,7 @@ def test_clear_and_empty_plane(pg):
 
 
 def test_fewer_classes_hide_points_of_the_dropped_classes():
-    pg = Playground()
+    pg = make_playground()
     pg.click_class.value = 2
     click(pg, 1.0, 1.0)
     pg.controls["classes"].value = 2
@@ -365,9 +390,9 @@ def test_hinge_switch_draws_one_line_per_unit_and_counts_the_dead(pg):
 
 def test_widget_holds_every_control_the_figure_and_the_status(pg):
     inside = list(descendants(pg.widget))
-    for control in [*pg.controls.values(), *pg.buttons.values(), *pg.view.values(), pg.click_class, pg.clock]:
+    for control in [*pg.controls.values(), *pg.buttons.values(), *pg.view.values(), pg.click_class, *pg.clocks]:
         assert control in inside
-    assert isinstance(pg.clock, widgets.Play) and pg.clock.interval <= 66  # >= 15 frames a second
+    assert len(pg.clocks) == 2 and all(isinstance(c, widgets.Play) and c.interval <= 66 for c in pg.clocks)
     assert pg.image in inside and pg.status_widget in inside
     img = decoded(pg.image.value)
     assert img.shape[0] > 300 and img.shape[1] > 700
@@ -395,7 +420,7 @@ def test_classroom_mode_shows_only_the_chosen_controls():
 
 def test_nothing_leaks_into_pyplot_or_stdout(capsys):
     before = plt.get_fignums()
-    pg = Playground()
+    pg = make_playground()
     pg.controls["step_size"].value = 10.0
     pg.play()
     tick(pg, 2)
@@ -423,6 +448,7 @@ def test_nothing_leaks_into_pyplot_or_stdout(capsys):
     ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
     ({"learning_rate": 0.1}, TypeError, r"unknown playground setting\(s\) \['learning_rate'\]"),
     ({"show": ("sliders",)}, ValueError, "show must list groups from"),
+    ({"frame_interval_ms": -1}, ValueError, "frame_interval_ms must be non-negative"),
 ])
 def test_bad_settings_are_refused_with_a_clear_message(kwargs, error, words):
     with pytest.raises(error, match=words):

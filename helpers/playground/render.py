@@ -284,8 +284,8 @@ class PlaygroundFigure:
         return buf.getvalue()
 
     def jpeg(self):
-        """The frame as JPEG bytes (quality 92, no chroma subsampling): several times faster to encode
+        """The frame as JPEG bytes (quality 85, no chroma subsampling): several times faster to encode
         than PNG, for the frames of a running animation."""
         buf = io.BytesIO()
-        self.render().convert("RGB").save(buf, format="jpeg", quality=92, subsampling=0)
+        self.render().convert("RGB").save(buf, format="jpeg", quality=85, subsampling=0)
         return buf.getvalue()
