@@ -79,6 +79,7 @@ def test_default_data_are_the_course_spiral_with_a_seeded_stratified_split():
     other = spiral_split(100, 3, 0.2, 0.2, data_seed=1)
     np.testing.assert_array_equal(again.held_out, data.held_out)
     assert not np.array_equal(other.X, data.X)
+    assert not np.array_equal(other.held_out, data.held_out)  # the split follows the seed too
     assert not np.array_equal(spiral_split(100, 3, 0.2, 0.2, 0).held_out, spiral_split(100, 3, 0.2, 0.3, 0).held_out)
     assert spiral_split(100, 3, 0.2, 0.0, 0).held_out.sum() == 0
 
