@@ -183,28 +183,37 @@ def test_frames_are_paced_by_the_kernel_whichever_clock_ticks():
     assert pg.session.iteration == start + 2 * DEFAULTS["speed"]
 
 
-def test_step_size_and_reg_apply_from_the_next_frame_without_a_reset(pg):
+def test_step_size_and_reg_apply_at_once_while_playing_without_a_reset(pg):
     pg.play()
     tick(pg, 2)
-    at = pg.session.iteration
-    pg.controls["step_size"].value = 10 ** -0.5
+    at, frames = pg.session.iteration, pg.redraw_count
+    before = {key: value.copy() for key, value in pg.session.params.items()}
+    pg.controls["step_size"].value = 10 ** -0.5  # a frame at once, with the new step size
+    expected = train(before, *pg.session.data.train, step_size=10 ** -0.5, reg=1e-3, num_iters=DEFAULTS["speed"])
+    assert pg.session.iteration == at + DEFAULTS["speed"] and pg.redraw_count == frames + 1  # no reset
+    for key in expected.params:
+        np.testing.assert_array_equal(pg.session.params[key], expected.params[key])
+    assert "step size 0.316" in pg.status
     pg.controls["reg"].value = 1e-2
-    assert pg.session.iteration == at  # no reset, no retrain
-    expected = train(pg.session.params, *pg.session.data.train, step_size=10 ** -0.5, reg=1e-2,
+    expected = train(expected.params, *pg.session.data.train, step_size=10 ** -0.5, reg=1e-2,
                      num_iters=DEFAULTS["speed"])
     tick(pg)
-    assert pg.session.iteration == at + DEFAULTS["speed"]
+    assert pg.session.iteration == at + 3 * DEFAULTS["speed"]
+    expected = train(expected.params, *pg.session.data.train, step_size=10 ** -0.5, reg=1e-2,
+                     num_iters=DEFAULTS["speed"])
     for key in expected.params:
         np.testing.assert_array_equal(pg.session.params[key], expected.params[key])
 
 
 def test_speed_sets_the_iterations_per_frame(pg):
-    pg.controls["speed"].value = 5
     frames = pg.redraw_count
+    pg.controls["speed"].value = 5
     assert pg.session.iteration == 500 and pg.redraw_count == frames  # paused: nothing to redo
     pg.play()
     tick(pg)
     assert pg.session.iteration == 505
+    pg.controls["speed"].value = 50  # while playing: a frame of the new size at once
+    assert pg.session.iteration == 555
 
 
 @pytest.mark.parametrize("name, value", [("model", "linear"), ("hidden_size", 20), ("classes", 4),

@@ -23,9 +23,9 @@ Pause                       --                                            stops 
 Step                        trains one frame's ``speed`` iterations       (disabled)
 Reset                       back to the seeded starting weights,          the same, and training goes on from there
                             iteration 0
-step size, reg              retrain from the seed for ``iterations``      apply from the next frame, no reset
-                            iterations and redraw (deterministic)
-speed                       stored for the next frame                     applies from the next frame
+step size, reg              retrain from the seed for ``iterations``      a frame with the new value at once, and
+                            iterations and redraw (deterministic)         every frame after it; no reset
+speed                       stored for the next frame                     the same as step size
 iterations                  retrain from the seed for that many           pauses, then the same as when paused
 model, hidden size          retrain from the seed, as above               reset to the seeded weights, keep playing
 data: classes, points per   new data, then retrain from the seed          new data, reset, keep playing
@@ -323,7 +323,11 @@ class Playground:
 
     def _after_change(self, kind, name=None):
         if self.playing:
-            if kind == "reset":
+            if kind == "live":
+                # the next frame at once, rather than after the ticks already waiting in the queue
+                self._last_frame = self.clock_time()
+                self.frame()
+            elif kind == "reset":
                 self.draw()  # the live frames go on from iteration 0
             return
         if name == "speed":
