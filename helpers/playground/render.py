@@ -151,7 +151,7 @@ class PlaygroundFigure:
                                   "Click to add points\n(shift-click: a held-out point)")
         else:
             self.message.set_text(f"Training diverged at iteration {diverged.iteration}\n"
-                                  f"({divergence_cause(s)}).\n\nTry a smaller step size, then Reset.")
+                                  f"({divergence_cause(s)}).\n\nSet a smaller step size: releasing\nthe slider trains again from the start.")
         self.regions.set_visible(diverged is None)
         self.message.set_visible(bool(self.message.get_text()))
         hinges = session.hinges(self.extent) if show_hinges else None
@@ -182,6 +182,9 @@ class PlaygroundFigure:
 
         x_max = nice_ceiling(max(100, session.iteration, s["num_iters"]))
         y_max = math.ceil(1.1 * max([math.log(K)] + train_losses + test_losses) / 0.5) * 0.5
+        if diverged:  # the last losses shoot off the scale: show the run up to the blow-up, at a readable scale
+            y_max = min(y_max, math.ceil(3 * math.log(K)))
+            x_max = nice_ceiling(max(10, 1.2 * diverged.iteration))
         title = MODEL_LABELS[s["model"]] + (f" (H = {s['hidden_size']})" if s["model"] == "2-layer" else "")
         layout_key = (K, title, x_max, y_max, bool(test_losses), hinges is not None, diverged is not None)
         if layout_key != self._layout_key:

@@ -427,7 +427,7 @@ def status_text(session):
         d = session.diverged
         text = str(d)
         return (f"{text[0].upper()}{text[1:]}. Nothing worth plotting was learned; "
-                f"try a smaller step size, then Reset. {where}")
+                f"set a smaller step size (releasing the slider trains again from the start). {where}")
     n_train, n_test = len(data.train[1]), len(data.test[1])
     if n_train == 0:
         return f"No training points: click on the plot to add some (shift-click adds a held-out point). {where}"
