@@ -16,11 +16,21 @@ def _describe(value):
     return f"{type(value).__name__} {value!r}"
 
 
+def _as_array(value, name, expected):
+    """``np.asarray(value)``, with a message naming ``name`` when nested lists are ragged."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        lengths = sorted({len(row) for row in value if hasattr(row, "__len__")})
+        raise ValueError(f"{name} must be {expected}, with rows of one length; got a ragged "
+                         f"{type(value).__name__} whose rows have lengths {lengths}") from None
+
+
 def check_data(X, name="X"):
     """Return ``X`` as a finite 2-D float array of shape (n, D), n >= 1 rows (examples) and D >= 1 columns."""
     if isinstance(X, (str, bytes)) or not hasattr(X, "__len__"):
         raise TypeError(f"{name} must be a 2-D array of shape (n, D); got {_describe(X)}")
-    X = np.asarray(X)
+    X = _as_array(X, name, "a 2-D array of shape (n, D)")
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D, of shape (n, D); got an array of shape {X.shape}")
     if X.shape[0] < 1 or X.shape[1] < 1:
@@ -37,7 +47,7 @@ def check_data(X, name="X"):
 
 def check_labels(y, n, K=None, name="y"):
     """Return ``y`` as a 1-D integer array of shape (n,), one label per example, with values in [0, K)."""
-    y = np.asarray(y)
+    y = _as_array(y, name, f"a 1-D array of shape ({n},)")
     if y.ndim != 1:
         raise ValueError(f"{name} must be 1-D, of shape ({n},); got an array of shape {y.shape}")
     if not np.issubdtype(y.dtype, np.integer):

@@ -15,14 +15,23 @@ a square score matrix, where a lost ``keepdims`` still broadcasts). Then:
   version too. Expected arrays are never printed, only their shapes and
   properties.
 
+A function that calls the ``helpers`` function it stands for (``helpers.softmax``
+in ``softmax_probs``, say) is not right, whatever it returns: each exercise lists
+the helpers that its learner's code may not call.
+
 Under nbgrader's autograder (the environment variable ``NBGRADER_EXECUTION``
-is set) a check that is not right raises ``ExerciseNotRight`` instead, so that
-nbgrader scores its cell 0. Checks print to stdout only: the learner's code runs
-with NumPy's floating-point warnings silenced, since nbgrader scores a cell
-with any stderr output 0.
+is set) a check that is not right writes its message to stderr instead of
+stdout, which is how nbgrader scores a cell 0, and still hands the cells below
+the ``helpers`` version: a wrong exercise costs its own point and nothing else.
+Otherwise checks write to stdout only, and the learner's code runs with NumPy's
+floating-point warnings silenced, so that a right answer never scores 0 for a
+warning. Every line a check writes fits nbgrader's feedback (80 characters).
 """
+import contextlib
 import copy
 import os
+import sys
+import textwrap
 import warnings
 
 import numpy as np
@@ -32,15 +41,14 @@ from .layers import affine_backward, affine_forward, relu_forward
 from .softmax import l2_penalty, softmax, softmax_loss
 
 __all__ = [
-    "ExerciseNotRight", "EXERCISES",
+    "EXERCISES",
     "check_spiral_arm", "check_class_scores", "check_softmax_probs", "check_softmax_loss_l2",
     "check_score_gradient", "check_linear_backward", "check_sgd_update",
     "check_hidden_activation", "check_relu_switch", "check_second_layer_backward",
 ]
 
 
-class ExerciseNotRight(AssertionError):
-    """Raised by a check under nbgrader (``NBGRADER_EXECUTION`` set) when the exercise is not right."""
+WIDTH = 80  # nbgrader validate cuts longer lines
 
 
 # ---------------------------------------------------------------- hints
@@ -63,6 +71,8 @@ HINTS = {
     "no_bias": "the bias is missing: the scores are XW + b, with b broadcast over the rows.",
     "no_reg_grad": "the regularisation gradient is missing: the L2 term (1/2) reg sum(W^2) adds reg times W to dW.",
     "half_reg_grad": "the regularisation gradient carries a stray 1/2: the derivative of (1/2) reg sum(W^2) is reg times W.",
+    "no_reg_grad2": "the regularisation gradient is missing: the L2 term (1/2) reg sum(W2^2) adds reg times W2 to dW2.",
+    "half_reg_grad2": "the regularisation gradient carries a stray 1/2: the derivative of (1/2) reg sum(W2^2) is reg times W2.",
     "switch_early": "the ReLU switch is already applied to dhidden: this function returns dL/dA; the switch comes next, in relu_switch.",
     "wrong_sign": "the update has the wrong sign: the gradient points uphill, so step against it.",
     "no_step_size": "the step size is missing: the step is the gradient scaled by step_size.",
@@ -81,6 +91,7 @@ HINTS = {
     "arm_radius": "the radii are not spread evenly from 0 to 1 over the N points.",
     "arm_other_draws": "the radii are right but the angles' noise differs: draw exactly N standard normals from the rng passed in (not from np.random), and nothing else.",
     "in_place": "an argument was changed in place, so the cells that use it afterwards see other values: compute new arrays instead (for example start from a .copy()).",
+    "calls_helpers": "write the computation with NumPy yourself: the exercise is to build what that helpers function does.",
 }
 
 
@@ -89,17 +100,65 @@ def _grading():
     return bool(os.environ.get("NBGRADER_EXECUTION"))
 
 
-def _call(func, args):
-    """Run ``func(*deepcopy(args))`` quietly. Returns ``(result, exception, changed)``,
-    ``changed`` naming the positional arguments that the call modified in place."""
+class _CalledHelpers(Exception):
+    """Raised in the learner's code when it calls a helpers function its exercise forbids."""
+
+
+@contextlib.contextmanager
+def _forbid(names, func):
+    """While inside, a call from outside ``helpers`` to a helpers function named in ``names``
+    raises ``_CalledHelpers``; the names called that way are collected in the yielded list.
+
+    The functions are replaced wherever the learner's code can reach them: as attributes of the
+    ``helpers`` modules (``helpers.softmax(...)``) and as names in the learner's namespace
+    (``from helpers import softmax``). Calls from inside ``helpers`` pass through, so that an
+    allowed helper that uses a forbidden one internally keeps working.
+    """
+    import helpers
+    called = []
+    originals = {id(getattr(helpers, name)): name for name in names}
+    replaced = []  # (namespace dict, key, original)
+
+    def tripwire(original, name):
+        def wrapper(*args, **kwargs):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller == "helpers" or caller.startswith("helpers."):
+                return original(*args, **kwargs)
+            called.append(name)
+            raise _CalledHelpers(name)
+        return wrapper
+
+    spaces = [vars(m) for key, m in list(sys.modules.items())
+              if m is not None and (key == "helpers" or key.startswith("helpers."))]
+    spaces.append(getattr(func, "__globals__", {}))
+    try:
+        for space in spaces:
+            for key, value in list(space.items()):
+                if id(value) in originals:
+                    replaced.append((space, key, value))
+                    space[key] = tripwire(value, originals[id(value)])
+        yield called
+    finally:
+        for space, key, value in reversed(replaced):
+            space[key] = value
+
+
+def _call(func, args, forbidden=()):
+    """Run ``func(*deepcopy(args))`` quietly, ``forbidden`` helpers tripped. Returns
+    ``(result, exception, changed)``, ``changed`` naming the positional arguments that the call
+    modified in place. A call to a forbidden helper is returned as the exception ``_CalledHelpers``."""
     fresh = copy.deepcopy(args)
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"):
+        with warnings.catch_warnings(), np.errstate(all="ignore"), _forbid(forbidden, func) as called:
             warnings.simplefilter("ignore")
             result = func(*fresh)
+        if called:
+            return None, _CalledHelpers(called[0]), []
     except NotImplementedError:
         raise
     except Exception as exc:  # the learner's code may raise anything; we report it
+        if called:
+            return None, _CalledHelpers(called[0]), []
         return None, exc, []
     changed = [i for i, (a, f) in enumerate(zip(args, fresh))
                if isinstance(a, np.ndarray) and not np.array_equal(a, f, equal_nan=True)]
@@ -114,6 +173,8 @@ def _same(a, b):
     if isinstance(a, tuple) or isinstance(b, tuple):
         return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
                 and all(_same(x, y) for x, y in zip(a, b)))
+    if isinstance(a, np.ndarray) != isinstance(b, np.ndarray) and not (np.ndim(a) == np.ndim(b) == 0):
+        return False     # a list where an array belongs breaks the cells below (no .shape)
     try:
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
@@ -146,8 +207,10 @@ def _describe(value):
 class _Exercise:
     """One exercise: its reference, the inputs it is checked on, and the known mistakes."""
 
-    def __init__(self, name, reference, cases, mutants, outputs, scalar=False, properties=None):
+    def __init__(self, name, reference, cases, mutants, outputs, scalar=False, properties=None,
+                 forbidden=()):
         self.name = name
+        self.forbidden = forbidden      # helpers the learner's code may not call (names in helpers)
         self.reference = reference      # the helpers version, also the fallback
         self.cases = cases              # () -> list of argument tuples
         self.mutants = mutants          # list of (hint key, wrong implementation)
@@ -164,9 +227,13 @@ class _Exercise:
         received, expected = [], []
         for args in cases:
             try:
-                got, exc, changed = _call(func, args)
+                got, exc, changed = _call(func, args, self.forbidden)
             except NotImplementedError:
                 return "not done", []
+            if isinstance(exc, _CalledHelpers):
+                return "wrong", [f"expected: {self.name} computed with NumPy",
+                                 f"received: a call to helpers.{exc}, the helper that this exercise rebuilds",
+                                 "likely mistake: " + HINTS["calls_helpers"]]
             received.append(exc if exc is not None else got)
             expected.append(_call(self.reference, args)[0])
             if changed:
@@ -176,6 +243,8 @@ class _Exercise:
         if all(_same(self._as_result(g), e) for g, e in zip(received, expected)):
             return "right", []
         lines = self._expected_received(cases, expected, received)
+        if any(isinstance(g, list) and isinstance(e, np.ndarray) for g, e in zip(received, expected)):
+            return "wrong", lines    # a list, not an array: that is the whole story
         for key, mutant in self.mutants:
             outs = [_call(mutant, args) for args in cases]
             mutant_results = [exc if exc is not None else got for got, exc, _ in outs]
@@ -255,21 +324,25 @@ class _Exercise:
                 f"(by up to {diff.max():.3g})"]
 
     def check(self, func):
+        """Print the verdict; return ``func`` if it is right, else the helpers version."""
         status, lines = self.diagnose(func)
         if status == "right":
             print(f"\u2714 {self.name}: right.")
             return func
-        grading = _grading()
         if status == "not done":
-            message = f"\u2026 {self.name}: not done yet (it raises NotImplementedError). Write it in the cell above"
-            message += "." if grading else "; until then the cells below use the helpers version."
+            message = f"\u2026 {self.name}: not done yet; the cells below use the helpers version."
         else:
-            message = "\n".join([f"\u2718 {self.name}: not right yet."] + ["  " + line for line in lines]
-                                + ([] if grading else ["  Until it is right, the cells below use the helpers version."]))
-        if grading:
-            raise ExerciseNotRight(message)
-        print(message)
+            message = "\n".join([f"\u2718 {self.name}: not right yet."]
+                                + [_wrap(line, "  ", "      ") for line in lines]
+                                + ["  Until it is right, the cells below use the helpers version."])
+        # nbgrader scores a cell with output on stderr 0; the cells below still run
+        print(message, file=sys.stderr if _grading() else sys.stdout)
         return self.reference
+
+
+def _wrap(text, indent, subsequent):
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 # ---------------------------------------------------------------- test inputs
@@ -319,6 +392,7 @@ SPIRAL_ARM = _Exercise(
     ],
     outputs=("arm",),
     properties=_arm_properties,
+    forbidden=("make_spiral",),
 )
 
 
@@ -334,6 +408,7 @@ SCORES = _Exercise(
         ("no_bias", lambda X, W, b: X @ W),
     ],
     outputs=("scores",),
+    forbidden=("affine_forward",),
 )
 
 
@@ -372,6 +447,7 @@ SOFTMAX = _Exercise(
         ("no_exp", lambda s: s / s.sum(axis=1, keepdims=True)),
     ],
     outputs=("probs",),
+    forbidden=("softmax", "log_softmax", "softmax_loss"),
 )
 
 
@@ -401,6 +477,7 @@ LOSS = _Exercise(
     ],
     outputs=("loss",),
     scalar=True,
+    forbidden=("softmax_loss", "log_softmax", "l2_penalty", "loss_and_grads"),
 )
 
 
@@ -436,6 +513,7 @@ DSCORES = _Exercise(
         ("lost_keepdims", lambda s, y: _dscores(_shifted_exp(s) / _shifted_exp(s).sum(axis=1), y)),
     ],
     outputs=("dscores",),
+    forbidden=("softmax", "log_softmax", "softmax_loss", "loss_and_grads"),
 )
 
 
@@ -470,6 +548,7 @@ LINEAR_BACKWARD = _Exercise(
         ("wrong_axis", lambda X, d, W, reg: _lin_back(X, d, W, reg, db_axis=1, keepdims=False)),
     ],
     outputs=("dW", "db"),
+    forbidden=("affine_backward", "loss_and_grads"),
 )
 
 
@@ -491,6 +570,7 @@ UPDATE = _Exercise(
         ("no_step_size", lambda W, b, dW, db, s: (W - dW, b - db)),
     ],
     outputs=("W", "b"),
+    forbidden=("train",),
 )
 
 
@@ -517,6 +597,7 @@ RELU_FORWARD = _Exercise(
         ("np_max", _np_max),
     ],
     outputs=("hidden_layer",),
+    forbidden=("relu_forward",),
 )
 
 
@@ -540,6 +621,7 @@ RELU_SWITCH = _Exercise(
         ("switch_times_z", lambda d, z: d * np.maximum(0, z)),
     ],
     outputs=("dz",),
+    forbidden=("relu_backward",),
 )
 
 
@@ -568,14 +650,15 @@ SECOND_LAYER = _Exercise(
         ("transposed", lambda A, d, W2, reg: _second(A, d, W2, reg, t_dW2=True)),
         ("transposed", lambda A, d, W2, reg: _second(A, d, W2, reg, t_dhidden=True)),
         ("transposed", lambda A, d, W2, reg: _second(A, d, W2, reg, t_dW2=True, t_dhidden=True)),
-        ("no_reg_grad", lambda A, d, W2, reg: _second(A, d, W2, reg, reg_factor=0.0)),
-        ("half_reg_grad", lambda A, d, W2, reg: _second(A, d, W2, reg, reg_factor=0.5)),
+        ("no_reg_grad2", lambda A, d, W2, reg: _second(A, d, W2, reg, reg_factor=0.0)),
+        ("half_reg_grad2", lambda A, d, W2, reg: _second(A, d, W2, reg, reg_factor=0.5)),
         ("lost_keepdims", lambda A, d, W2, reg: _second(A, d, W2, reg, keepdims=False)),
         ("wrong_axis", lambda A, d, W2, reg: _second(A, d, W2, reg, db_axis=1)),
         ("wrong_axis", lambda A, d, W2, reg: _second(A, d, W2, reg, db_axis=1, keepdims=False)),
         ("switch_early", lambda A, d, W2, reg: _second(A, d, W2, reg, switch=True)),
     ],
     outputs=("dW2", "db2", "dhidden"),
+    forbidden=("affine_backward", "relu_backward", "loss_and_grads"),
 )
 
 

@@ -26,7 +26,7 @@ bookkeeping differs; each trick is commented where it happens. In short:
 
 These change the order of some floating-point operations, so the losses agree
 with the course's code to about 1e-15 at first; over thousands of steps of the
-network the difference grows to ~1e-4, as it does between two BLAS libraries.
+network the difference grows to a few times 1e-4, as it does between two BLAS libraries.
 ``helpers.models.loss_and_grads`` is the plain version of one step; the tests
 check that the two agree.
 """
@@ -37,6 +37,7 @@ import numpy as np
 
 from .checks import check_data, check_labels, check_positive_int, check_real
 from .models import check_params, is_two_layer
+from .perturb import apply as apply_perturbation
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,7 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
     if reference_loss is not None:
         reference_loss = check_real(reference_loss, "reference_loss", positive=True)
     dtype = _check_dtype(dtype)
+    params, X, y = apply_perturbation(params, X, y)  # only when $SPIRAL_PERTURB is set: see helpers.perturb
 
     two_layer = is_two_layer(params)
     # Every array below is allocated once; the loop only writes into them (out=, -=, *=).
