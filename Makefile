@@ -26,14 +26,34 @@ $(VENV)/.installed-ui: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e ".[test,ui]"
 	touch $@
 
-lab: $(VENV)/.installed
-	$(BIN)/jupyter lab --notebook-dir=notebooks --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG)
+# JupyterLab's command line, in this one place: `make lab` runs it, and the browser
+# test tests/ui/test_first_open.py runs `make lab`. It opens the first lesson.
+# LAB_EXTRA adds options for one run (the test adds --no-browser).
+LAB_ARGS = --notebook-dir=notebooks --LabApp.default_url=/lab/tree/01_data.ipynb \
+           --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG)
+# Settings for every JupyterLab run from this venv: no news prompt, no update check.
+# JupyterLab reads them from {sys.prefix}/share/jupyter/lab/settings/overrides.json.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+
+$(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(VENV)/.installed
+	mkdir -p $(@D)
+	cp jupyterlab-settings/overrides.json $@
+
+lab: $(VENV)/.installed $(LAB_OVERRIDES)
+	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest -m "not browser and not nbgrader"
 
-test-ui: $(VENV)/.installed-ui
+test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest -m browser tests/ui
+
+# Re-executes the notebooks under nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE)
+# and NumPy SIMD level this CPU can run, and with one BLAS thread; prints what it
+# ran, what OpenBLAS reported, and what it skipped and why (tools/kernel_variants.py).
+.PHONY: test-kernels
+test-kernels: $(VENV)/.installed
+	$(BIN)/python tools/kernel_variants.py
 
 bench: $(VENV)/.installed
 	$(BIN)/python benchmarks/bench.py
@@ -90,3 +110,32 @@ test-book: book $(VENV)/.installed-ui
 
 clean-book:
 	rm -rf $(BOOK) $(BOOK_NPM) $(BOOK_PG)
+
+# ---------------------------------------------------------------- nbgrader
+# `make test-nbgrader` runs nbgrader's real instructor workflow on notebooks 1-4
+# with nbgrader's default configuration (tools/nbgrader_workflow.py, checked by
+# tests/grading): generate_assignment, autograde of three submissions, export,
+# generate_feedback and validate. nbgrader (about 100 packages) gets its own
+# environment, with this project installed for the autograder's kernel, so that
+# `make lab` and `make test` stay light. Its bin/ goes first on PATH because
+# nbgrader runs `alembic` to create a gradebook.
+NBG_VENV := .venv-nbgrader
+NBG_BIN  := $(NBG_VENV)/bin
+NBG_PIP  := $(NBG_BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: test-nbgrader clean-nbgrader
+
+$(NBG_BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(NBG_VENV)
+	$(NBG_PIP) install --quiet --upgrade pip
+
+$(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
+	$(NBG_PIP) install -c constraints.txt -e ".[test,nbgrader]"
+	touch $@
+
+test-nbgrader: $(NBG_VENV)/.installed
+	PATH="$(CURDIR)/$(NBG_BIN):$$PATH" $(NBG_BIN)/python -m pytest -m nbgrader tests/grading
+
+clean-nbgrader:
+	rm -rf $(NBG_VENV)

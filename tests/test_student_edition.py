@@ -15,6 +15,9 @@ WITH_EXERCISES = [p.name for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", 
 spec = importlib.util.spec_from_file_location("make_student", ROOT / "tools" / "make_student.py")
 make_student = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(make_student)
+spec = importlib.util.spec_from_file_location("nbgrader_markup", ROOT / "tests" / "nbgrader_markup.py")
+markup = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(markup)
 
 
 def nbgrader(cell):
@@ -76,7 +79,14 @@ def test_solution_regions_become_not_implemented_and_outputs_are_cleared(edition
         assert len(source.cells) == len(student.cells)
         assert "widgets" not in student.metadata
         for a, b in zip(source.cells, student.cells):
-            assert b.metadata.get("nbgrader") == a.metadata.get("nbgrader")
+            if nbgrader(a):     # as nbgrader releases it: the checksum and cell type added (ComputeChecksums)
+                assert b.metadata.nbgrader == dict(a.metadata.nbgrader, checksum=make_student.checksum(b),
+                                                   cell_type=b.cell_type)
+                # LockCells: check cells read-only, no exercise cell deletable
+                assert b.metadata.get("editable", True) is not nbgrader(a).get("grade")
+                assert b.metadata.get("deletable") is False
+            else:
+                assert "nbgrader" not in b.metadata
             if b.cell_type == "code":
                 assert b.outputs == [] and b.execution_count is None
             if nbgrader(a).get("solution"):
@@ -104,24 +114,32 @@ def test_the_tool_replaces_regions_as_nbgrader_does():
     assert "y = 2 * x" in nb.cells[0].source      # the input is left alone
 
 
-@pytest.mark.parametrize("source, metadata, message", [
-    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", {}, "no nbgrader solution metadata"),
-    ("### BEGIN SOLUTION\nx = 1", {"solution": True, "grade_id": "a", "schema_version": 3}, "never closed"),
-    ("x = 1", {"solution": True, "grade_id": "a b", "schema_version": 3}, "grade_id must match"),
-    ("x = 1", {"grade": True, "locked": True, "grade_id": "a", "schema_version": 3}, "needs points"),
-    ("x = 1", {"grade": True, "points": 1, "grade_id": "a", "schema_version": 3}, "must be locked"),
-    ("x = 1", {"solution": True, "grade_id": "a", "schema_version": 1}, "schema_version must be 3"),
-])
-def test_the_tool_refuses_broken_markup(tmp_path, source, metadata, message):
-    nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell(source)
-    if metadata:
-        cell.metadata["nbgrader"] = metadata
-    nb.cells = [cell]
-    nbformat.write(nb, tmp_path / "bad.ipynb")
-    with pytest.raises(make_student.EditionError, match=message):
+@pytest.mark.parametrize("case", [c for c in markup.CASES if c.refusal], ids=lambda c: c.id)
+def test_the_tool_refuses_what_nbgrader_refuses_naming_notebook_cell_and_line(tmp_path, case):
+    """The cases of tests/nbgrader_markup.py; tests/grading checks that nbgrader itself refuses them too
+    (or, where it accepts one, that the case says why make_student is stricter)."""
+    nbformat.write(markup.notebook(case), tmp_path / "bad.ipynb")
+    with pytest.raises(make_student.EditionError) as error:
         make_student.build([tmp_path / "bad.ipynb"], tmp_path / "out")
+    assert case.refusal in str(error.value)
+    assert str(error.value).startswith(f"bad.ipynb, {case.at}"), str(error.value)
     assert not (tmp_path / "out").exists()
+    assert make_student.main([str(tmp_path / "bad.ipynb"), "--out", str(tmp_path / "out")]) == 1
+
+
+@pytest.mark.parametrize("case", [c for c in markup.CASES if not c.refusal], ids=lambda c: c.id)
+def test_the_tool_accepts_what_it_can_release(tmp_path, case):
+    nbformat.write(markup.notebook(case), tmp_path / "ok.ipynb")
+    (out,) = make_student.build([tmp_path / "ok.ipynb"], tmp_path / "out")
+    text = out.read_text()
+    for words in ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "MARK SCHEME"):
+        assert words not in text
+
+
+def test_a_delimiter_is_a_substring_of_any_line():
+    """As in nbgrader: `# BEGIN SOLUTION here` opens a region too, and the stub takes its indent."""
+    nb = markup.notebook(markup.Case("", [("code", "def f():\n\t# BEGIN SOLUTION (yours)\n\treturn 1\n\t#END SOLUTION!\n", markup.SOL)]))
+    assert make_student.student_notebook(nb).cells[0].source == "def f():\n\t# YOUR CODE HERE\n\traise NotImplementedError()\n"
 
 
 def test_repeated_grade_ids_are_refused(tmp_path):
@@ -129,7 +147,7 @@ def test_repeated_grade_ids_are_refused(tmp_path):
     for name in ("a.ipynb", "b.ipynb"):
         nb = nbformat.v4.new_notebook()
         cell = nbformat.v4.new_code_cell("x = 1")
-        cell.metadata["nbgrader"] = {"solution": True, "grade_id": "same", "schema_version": 3}
+        cell.metadata["nbgrader"] = dict(markup.SOL, grade_id="same")
         nb.cells = [cell]
         nbformat.write(nb, tmp_path / name)
         paths.append(tmp_path / name)
