@@ -140,3 +140,15 @@ def accuracy(params, X, y):
     predicted_class = predict(params, X)
     y = check_labels(y, len(predicted_class))
     return float(np.mean(predicted_class == y))
+
+
+def dead_units(params, X):
+    """(H,) bool: True for each hidden unit whose input is <= 0 at every row of X (n, D).
+
+    Such a unit outputs 0 at every example, and its ReLU switch blocks every gradient,
+    so its weights never change again: it is dead.
+    """
+    if len(X) == 0:
+        return np.zeros(params["W"].shape[1], dtype=bool)
+    z = X @ params["W"] + params["b"]
+    return np.all(z <= 0, axis=0)

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..checks import check_positive_int, check_real
 from ..data import make_spiral
-from ..models import forward, init_linear, init_two_layer, predict
+from ..models import dead_units, forward, init_linear, init_two_layer, predict
 from ..softmax import softmax_loss
 from ..train import Divergence, train
 
@@ -227,14 +227,6 @@ def hinge_segments(W, b, extent):
     segments = segments.transpose(2, 0, 1).copy()
     segments[~has_line] = np.nan
     return segments
-
-
-def dead_units(params, X):
-    """(H,) bool: True for each hidden unit whose input is <= 0 at every row of X (n, 2), so never active."""
-    if len(X) == 0:
-        return np.zeros(params["W"].shape[1], dtype=bool)
-    Z = X @ params["W"] + params["b"]
-    return np.all(Z <= 0, axis=0)
 
 
 # --------------------------------------------------------------------------- a training run
