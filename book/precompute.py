@@ -111,7 +111,7 @@ def precompute(out, workers):
     defaults = {name: controls[name].value for name in ("model", "step_size", "reg")}
     fixed = {name: controls[name].value for name in ("hidden_size", "num_iters") if name in controls}
     if "test_share" in controls:
-        fixed["held out"] = f"{controls['test_share'].value:.0%} of each class (squares)"
+        fixed["held out"] = f"{controls['test_share'].value:.0%} of each class (hollow points)"
     del pg
 
     tasks = [(model, r, step_exponents) for model in MODELS for r in reg_exponents]

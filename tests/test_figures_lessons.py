@@ -2,10 +2,11 @@
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from matplotlib.colors import to_rgba
+from matplotlib.colors import to_rgb, to_rgba
 
 from helpers import softmax, softmax_loss
-from helpers.plotting import CMAP, PUSH_CMAP, plot_loss_curve, plot_score_gradients, plot_softmax_sweep
+from helpers.plotting import (CLASS_MARKERS, PUSH_CMAP, class_colour, plot_loss_curve, plot_score_gradients,
+                              plot_softmax_sweep)
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +23,8 @@ def test_softmax_sweep_draws_each_probability_against_the_varied_score():
     for c, line in enumerate(lines):
         np.testing.assert_array_equal(line.get_xdata(), values)
         np.testing.assert_allclose(line.get_ydata(), expected[:, c])
-        assert to_rgba(line.get_color()) == CMAP(c / 2)
+        assert to_rgba(line.get_color()) == to_rgba(class_colour(c))
+        assert line.get_marker() == CLASS_MARKERS[c]  # the class's shape along its curve
     # the varied class's probability rises, every other one falls, and they always sum to 1
     assert np.all(np.diff(lines[0].get_ydata()) > 0)
     assert np.all(np.diff(lines[1].get_ydata()) < 0) and np.all(np.diff(lines[2].get_ydata()) < 0)
@@ -50,7 +52,7 @@ def test_score_gradients_colour_each_point_by_its_push_on_each_class(spiral):
     rng = np.random.RandomState(0)
     scores = rng.standard_normal((len(y), 3))
     _, dscores = softmax_loss(scores, y)
-    axes, scatters, colorbar = plot_score_gradients(X, dscores, title="At the start")
+    axes, scatters, colorbar = plot_score_gradients(X, dscores, title="At the start", y=y)
     assert len(axes) == len(scatters) == 3
     p = softmax(scores)
     for k, (ax, scatter) in enumerate(zip(axes, scatters)):
@@ -64,6 +66,33 @@ def test_score_gradients_colour_each_point_by_its_push_on_each_class(spiral):
     assert colorbar.mappable is scatters[0]
     assert "1(y_i = k) - p_{ik}" in colorbar.ax.get_ylabel()
     assert axes[0].figure.get_suptitle() == "At the start"
+    # with the labels, each point has its class's shape, and a legend names the shapes
+    fig = axes[0].figure
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 0", "class 1", "class 2"]
+    assert [h.get_marker() for h in fig.legends[0].legend_handles] == list(CLASS_MARKERS[:3])
+    assert len({tuple(np.round(scatters[0].get_paths()[i].vertices.ravel()[:6], 6))
+                for i in (np.flatnonzero(y == k)[0] for k in range(3))}) == 3
+
+
+def test_score_gradients_centre_is_white_and_the_titles_do_not_collide(spiral):
+    """The text calls a point left alone "white": the map's centre must be near-white (it was
+    coolwarm's grey, #dddddd). The figure's title must sit clear above the panels' titles."""
+    centre = np.array(to_rgb(PUSH_CMAP(0.5)))
+    assert centre.min() > 0.95, centre
+    lowest, highest = to_rgb(PUSH_CMAP(0.0)), to_rgb(PUSH_CMAP(1.0))
+    assert lowest[2] > lowest[0] and highest[0] > highest[2]  # blue for pushed down, red for pushed up
+    X, y = spiral
+    _, dscores = softmax_loss(np.zeros((len(y), 3)), y)
+    axes, _, _ = plot_score_gradients(X, dscores, title="The gradient on the scores at the start", y=y)
+    fig = axes[0].figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    suptitle = fig._suptitle.get_window_extent(renderer)
+    legend = fig.legends[0].get_window_extent(renderer)
+    for ax in axes:
+        assert suptitle.y0 >= ax.title.get_window_extent(renderer).y1  # above every panel's title
+        assert legend.y1 <= ax.xaxis.label.get_window_extent(renderer).y0 + 1  # below every x label
+    assert suptitle.y1 <= fig.bbox.height and legend.y0 >= 0  # and inside the figure
 
 
 def test_score_gradients_rejects_mismatched_shapes(spiral):

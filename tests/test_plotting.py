@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from helpers import init_linear, predict
-from helpers.plotting import decision_mesh, plot_decision_boundary, plot_loss_curve, plot_spiral
+from helpers.plotting import (CLASS_CMAP, HELD_OUT_LINESTYLE, REGION_CMAP, SETTING_COLOURS, TRAINING_LINESTYLE,
+                              decision_mesh, plot_decision_boundary, plot_loss_curve, plot_spiral)
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,7 @@ def test_decision_boundary_fills_the_predicted_classes(spiral):
     ax, contour, scatter = plot_decision_boundary(predict_fn, X, y, ax=axes[1], title="Linear")
     assert ax is axes[1] and ax.get_title() == "Linear"
     assert ax.get_xlabel() and ax.get_ylabel()
-    assert contour.cmap.name == "Spectral" and scatter.cmap.name == "Spectral"
+    assert contour.cmap is REGION_CMAP and scatter.cmap is CLASS_CMAP
     xx, _ = decision_mesh(X)
     assert calls == [(xx.size, 2)]
     np.testing.assert_array_equal(scatter.get_offsets(), X)
@@ -59,3 +60,21 @@ def test_plotting_rejects_bad_input(spiral):
         plot_spiral(np.hstack([X, X]), y)
     with pytest.raises(ValueError, match="spacing must be positive"):
         plot_decision_boundary(lambda P: np.zeros(len(P), int), X, y, spacing=0)
+    with pytest.raises(ValueError, match="at most 6 classes can be drawn"):
+        plot_spiral(X, np.arange(len(y)) % 7)
+
+
+def test_loss_curve_takes_a_line_style_and_a_colour():
+    """Training solid, held out dashed; one colour per run. Without them, matplotlib's defaults as before."""
+    history = [(0, 1.1), (10, 0.9), (20, 0.8)]
+    ax, training = plot_loss_curve(history, marker=None, linestyle=TRAINING_LINESTYLE, color=SETTING_COLOURS[1],
+                                   label="training")
+    _, held_out = plot_loss_curve(history, ax=ax, marker=None, linestyle=HELD_OUT_LINESTYLE,
+                                  color=SETTING_COLOURS[1], label="held out")
+    assert training.get_linestyle() == "-" and held_out.get_linestyle() == "--"
+    assert training.get_color() == held_out.get_color() == SETTING_COLOURS[1]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["training", "held out"]
+    # the old way still works: a default line, restyled afterwards
+    _, line = plot_loss_curve(history, ax=ax, marker=None)
+    line.set_linestyle(":")
+    assert line.get_linestyle() == ":" and line.get_color() not in (SETTING_COLOURS[1],)

@@ -44,15 +44,13 @@ import math
 import time
 
 import ipywidgets as widgets
-import numpy as np
-from matplotlib.colors import to_hex
 
 from .render import PlaygroundFigure
 from .state import (CLASS_RANGE, HIDDEN_SIZES, MODEL_LABELS, MODELS, NOISE_RANGE, NUM_ITERS_CHOICES,
                     POINTS_PER_CLASS, REG_EXPONENTS, SPEEDS, STEP_SIZE_EXPONENTS, TEST_SHARE_RANGE, Session,
                     status_text)
 from ..checks import check_real
-from ..plotting import CMAP
+from ..plotting import class_colour, text_colour_on
 
 LOG_STEP = 0.5  # one arrow-key press on a log slider: a factor of sqrt(10) ~ 3.16
 CLOCK_INTERVAL_MS = 50  # each clock's tick
@@ -252,8 +250,8 @@ class Playground:
         self.click_class.options = [(f"class {k}", k) for k in range(K)]
         self.click_class.value = value
         swatches = "".join(
-            f'<span style="background: {to_hex(color)}; border: 1px solid black; padding: 0 6px; margin-right: 4px">'
-            f'{k}</span>' for k, color in enumerate(CMAP(np.linspace(0, 1, K))))
+            f'<span style="background: {class_colour(k)}; color: {text_colour_on(class_colour(k))}; '
+            f'border: 1px solid black; padding: 0 6px; margin-right: 4px">{k}</span>' for k in range(K))
         self.click_swatches.value = f'<span style="font-size: 0.9em">{swatches}</span>'
 
     # ----------------------------------------------------------------- state

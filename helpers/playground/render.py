@@ -17,11 +17,13 @@ import numpy as np
 import PIL.Image
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
-from matplotlib.colors import Normalize
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from ..plotting import CMAP
+from ..plotting import (CLASS_CMAP, CLASS_NORM, HELD_OUT_LINESTYLE, HELD_OUT_RING, REGION_CMAP,
+                        SETTING_COLOURS, TRAINING_EDGE, TRAINING_LINESTYLE, class_colour, class_handles,
+                        held_out_effects, marker_paths, split_handles)
 from .state import MODEL_LABELS, divergence_cause
 
 EXTENT = (-1.5, 1.5, -1.5, 1.5)  # the plane shown: the spiral's radius is at most 1
@@ -35,7 +37,9 @@ LOSS_RECT = (0.665, 0.11, 0.31, 0.80)
 # Hidden-layer entries per chunk of mesh points: 50000 floats (400 kB) stay in a typical L2 cache. With 2048
 # points x 100 units (1.6 MB) a frame's prediction took 15 ms on a 2-core test machine; with 500 points, 4.5 ms.
 PREDICT_CHUNK_ENTRIES = 50_000
-TRAIN_MARKER, TEST_MARKER = "o", "s"
+# Each class has its shape (helpers.plotting.CLASSES); training points are filled, held-out points hollow.
+POINT_SIZE, HELD_OUT_SIZE = 22, 30  # a held-out point a little larger, so that its white centre shows
+LOSS_COLOUR = SETTING_COLOURS[0]  # one run: the two loss curves share a colour, the line style tells them apart
 
 
 def mesh(extent=EXTENT, spacing=MESH_STEP):
@@ -77,27 +81,29 @@ class PlaygroundFigure:
         self.K = None
 
         ax = self.ax_boundary
-        self.regions = ax.imshow(np.zeros(self.xx.shape), origin="lower", extent=self.extent, cmap=CMAP,
-                                 alpha=0.8, interpolation="nearest", aspect="equal", animated=True)
+        self.regions = ax.imshow(np.zeros(self.xx.shape), origin="lower", extent=self.extent, cmap=REGION_CMAP,
+                                 norm=CLASS_NORM, interpolation="nearest", aspect="equal", animated=True)
         self.alive_hinges = LineCollection([], colors="black", linewidths=0.7, alpha=0.45, animated=True)
         self.dead_hinges = LineCollection([], colors="dimgrey", linewidths=0.7, linestyles="dashed", alpha=0.45,
                                           animated=True)
         ax.add_collection(self.alive_hinges)
         ax.add_collection(self.dead_hinges)
-        self.train_points = ax.scatter([], [], s=22, marker=TRAIN_MARKER, edgecolors="black", linewidths=0.5,
+        self.train_points = ax.scatter([], [], s=POINT_SIZE, edgecolors="black", linewidths=TRAINING_EDGE,
                                        animated=True)
-        self.test_points = ax.scatter([], [], s=30, marker=TEST_MARKER, edgecolors="black", linewidths=1.3,
-                                      animated=True)
-        for scatter in (self.train_points, self.test_points):
-            scatter.set_cmap(CMAP)
+        self.train_points.set_cmap(CLASS_CMAP)  # class k's colour, whatever the number of classes
+        self.train_points.set_norm(CLASS_NORM)
+        self.test_points = ax.scatter([], [], s=HELD_OUT_SIZE, facecolors="white", edgecolors="black",
+                                      linewidths=HELD_OUT_RING, path_effects=held_out_effects(), animated=True)
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=11,
                                color="darkred", animated=True,
                                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "darkred", "alpha": 0.95})
         ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=self.extent[:2], ylim=self.extent[2:])
 
         ax = self.ax_loss
-        (self.train_line,) = ax.plot([], [], color="tab:blue", linewidth=1.6, animated=True)
-        (self.test_line,) = ax.plot([], [], color="tab:orange", linewidth=1.6, linestyle="--", animated=True)
+        (self.train_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=TRAINING_LINESTYLE,
+                                     animated=True)
+        (self.test_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=HELD_OUT_LINESTYLE,
+                                    animated=True)
         self.chance_line = ax.axhline(math.log(3), color="grey", linestyle=":")
         self.stop_line = ax.axvline(0, color="darkred", linestyle="--", animated=True)
         self.counter = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=12,
@@ -140,9 +146,6 @@ class PlaygroundFigure:
         """Show the session's current state: regions, points, hinge lines, losses."""
         s, data, K = session.settings, session.data, session.data.K
         diverged = session.diverged
-        norm = Normalize(vmin=0, vmax=K - 1)
-        for artist in (self.regions, self.train_points, self.test_points):
-            artist.set_norm(norm)
 
         # left: the regions (or why there are none), the hinge lines and the points
         if diverged is None:
@@ -165,7 +168,11 @@ class PlaygroundFigure:
         for scatter, (X, y), visible in ((self.train_points, data.train, True),
                                          (self.test_points, data.test, show_test)):
             scatter.set_offsets(X if len(y) else np.zeros((0, 2)))
-            scatter.set_array(y.astype(float))
+            scatter.set_paths(marker_paths(y))
+            if scatter is self.train_points:  # filled with the class's colour
+                scatter.set_array(y.astype(float))
+            else:  # hollow: a ring of the class's colour
+                scatter.set_edgecolor([to_rgb(class_colour(k)) for k in y] or "black")
             scatter.set_visible(visible and len(y) > 0)
 
         # right: the training and held-out losses, and the iteration counter
@@ -193,14 +200,8 @@ class PlaygroundFigure:
 
     def _set_background(self, K, title, x_max, y_max, has_test, has_hinges, diverged):
         """Redraw what stays the same between frames (titles, legends, axes) and keep it as pixels."""
-        colors = CMAP(Normalize(vmin=0, vmax=K - 1)(np.arange(K)))
-        handles = [Line2D([], [], marker="o", linestyle="", markersize=7, markerfacecolor=c, markeredgecolor="black",
-                          label=f"class {k}") for k, c in enumerate(colors)]
-        handles.append(Line2D([], [], marker=TRAIN_MARKER, linestyle="", markersize=5, markerfacecolor="white",
-                              markeredgecolor="black", label="training point"))
-        if has_test:
-            handles.append(Line2D([], [], marker=TEST_MARKER, linestyle="", markersize=6, markerfacecolor="white",
-                                  markeredgecolor="black", markeredgewidth=1.3, label="held-out point"))
+        training, held_out = split_handles(markersize=6)
+        handles = class_handles(K) + [training] + ([held_out] if has_test else [])
         if has_hinges:
             handles += [Line2D([], [], color="black", alpha=0.55, label="a unit turns on"),
                         Line2D([], [], color="dimgrey", linestyle="--", alpha=0.55, label="dead unit")]
@@ -212,9 +213,10 @@ class PlaygroundFigure:
         ax = self.ax_loss
         chance = math.log(K)
         self.chance_line.set_ydata([chance, chance])
-        loss_handles = [Line2D([], [], color="tab:blue", linewidth=1.6, label="training loss")]
+        loss_handles = [Line2D([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=TRAINING_LINESTYLE,
+                               label="training loss")]
         if has_test:
-            loss_handles.append(Line2D([], [], color="tab:orange", linewidth=1.6, linestyle="--",
+            loss_handles.append(Line2D([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=HELD_OUT_LINESTYLE,
                                        label="held-out loss"))
         loss_handles.append(Line2D([], [], color="grey", linestyle=":", label=f"chance, ln {K} = {chance:.3f}"))
         if diverged:
@@ -259,7 +261,10 @@ class PlaygroundFigure:
         their RGB (float32, (m, 3)) and opacity ((m, 1)).
         """
         scatters = [s for s in (self.train_points, self.test_points) if s.get_visible()]
-        key = tuple((s.get_offsets().tobytes(), s.get_array().tobytes()) for s in scatters) + (self.K,)
+        # what the points look like: where they are, and their classes (the colours and shapes)
+        key = tuple((s.get_offsets().tobytes(), np.asarray(s.get_array() if s.get_array() is not None
+                                                          else s.get_edgecolor()).tobytes()) for s in scatters)
+        key += (self.K,)
         if getattr(self, "_points_key", None) != key:
             renderer = self.fig.canvas.get_renderer()
             renderer.clear()  # all transparent
@@ -280,7 +285,7 @@ class PlaygroundFigure:
 
     def _paint_regions(self):
         """Draw the regions image by writing its pixels into the canvas: each pixel of the axes takes
-        the colour of the mesh cell under its centre, with the image's alpha over the white axes.
+        the colour of the mesh cell under its centre, its class's region tint (opaque).
 
         This is what ``draw_artist(self.regions)`` draws with nearest-neighbour interpolation, at a
         tenth of the cost (Agg's image resampling took ~11 ms a frame). The axes' frame is redrawn on top.
@@ -301,10 +306,9 @@ class PlaygroundFigure:
             self._paint_where = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
             # for each pixel, the index of its mesh cell in classes.ravel()
             self._paint_index = (mesh_rows[:, None] * classes.shape[1] + mesh_cols[None, :]).astype(np.intp)
-        alpha = self.regions.get_alpha()
         rgba = self.regions.cmap(self.regions.norm(np.arange(self.K)))
         lut = np.ones((self.K, 4), dtype=np.uint8) * 255
-        lut[:, :3] = np.round(255 * (alpha * rgba[:, :3] + (1 - alpha)))  # over white, opaque
+        lut[:, :3] = np.round(255 * rgba[:, :3])  # opaque, as matplotlib draws the image
         # one 32-bit word per RGBA pixel: a single gather and a single write per pixel
         pixels = np.asarray(self.fig.canvas.buffer_rgba()).view(np.uint32)[..., 0]
         pixels[self._paint_where] = lut.view(np.uint32)[:, 0].take(classes.ravel().take(self._paint_index))

@@ -1,0 +1,56 @@
+"""In JupyterLab itself, a figure shown with ``helpers.plotting.show(fig, alt=...)`` has that alt text.
+
+JupyterLab 4's image renderer does not read ``alt`` from an output's metadata (the key IPython's
+``Image(alt=...)`` uses), so ``show`` also sends the figure as an HTML ``<img alt=...>``, which
+JupyterLab prefers and renders, sanitized, in an untrusted notebook too. This test executes a small
+notebook, saves it unsigned (untrusted, as in a fresh clone), opens it in headless Chromium and
+reads every output image's ``alt``. Run with ``make test-ui``.
+"""
+import os
+import time
+
+import nbformat
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ALT = 'A straight line rising from (0, 0) to (1, 1), with "quotes" & <brackets>.'
+NOTEBOOK = "figure_alt.ipynb"
+
+
+def test_jupyterlab_renders_the_alt_of_a_figure_shown_with_show(jupyter_lab, artifacts):
+    from nbclient import NotebookClient
+    from playwright.sync_api import sync_playwright
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nfrom helpers.plotting import show"),
+        nbformat.v4.new_code_cell(f"fig, ax = plt.subplots(figsize=(3, 2))\nax.plot([0, 1], [0, 1])\n"
+                                  f"show(fig, alt={ALT!r})"),
+        nbformat.v4.new_code_cell("fig, ax = plt.subplots(figsize=(3, 2))\nax.plot([0, 1], [0, 1])\n"
+                                  "show(fig, alt='metadata only', html_img=False)"),
+    ]
+    NotebookClient(nb, timeout=120, kernel_name="python3").execute()
+    nbformat.write(nb, jupyter_lab.root / NOTEBOOK)  # not signed: untrusted
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium is needed at {CHROMIUM} for the browser test.")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 900})
+            page.goto(f"{jupyter_lab.url}/lab/tree/{NOTEBOOK}?token={jupyter_lab.token}")
+            page.wait_for_function("document.querySelectorAll('.jp-OutputArea-output img').length >= 2",
+                                   timeout=60_000)
+            time.sleep(0.5)
+            images = page.eval_on_selector_all(
+                ".jp-OutputArea-output img",
+                "els => els.map(e => ({alt: e.getAttribute('alt'), html: e.closest('.jp-RenderedHTML') !== null,"
+                " loaded: e.complete && e.naturalWidth > 0}))")
+            page.screenshot(path=str(artifacts / "figure_alt.png"))
+        finally:
+            browser.close()
+    assert images[0] == {"alt": ALT, "html": True, "loaded": True}
+    # the metadata alone does not reach JupyterLab's <img>: this is why show() sends the HTML too
+    assert images[1]["alt"] in (None, "metadata only") and images[1]["loaded"]
