@@ -13,10 +13,15 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
-$(BIN)/python:
+# $(call new-venv,DIR): a virtual environment in DIR, with an up-to-date pip.
+define new-venv
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
-	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --quiet --upgrade pip
+	$(PYTHON) -m venv $(1)
+	$(1)/bin/python -m pip --disable-pip-version-check install --quiet --upgrade pip
+endef
+
+$(BIN)/python:
+	$(call new-venv,$(VENV))
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e ".[test]"
@@ -126,9 +131,7 @@ NBG_PIP  := $(NBG_BIN)/python -m pip --disable-pip-version-check
 .PHONY: test-nbgrader clean-nbgrader
 
 $(NBG_BIN)/python:
-	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
-	$(PYTHON) -m venv $(NBG_VENV)
-	$(NBG_PIP) install --quiet --upgrade pip
+	$(call new-venv,$(NBG_VENV))
 
 $(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
 	$(NBG_PIP) install -c constraints.txt -e ".[test,nbgrader]"

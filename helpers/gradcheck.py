@@ -1,4 +1,6 @@
 """Numerical gradients, to check the analytic ones, and where such a check cannot be trusted."""
+import math
+
 import numpy as np
 
 from .checks import check_data, check_real
@@ -67,3 +69,12 @@ def near_kink(X, Z, eps=1e-5):
     eps = check_real(eps, "eps", positive=True)
     reach = eps * np.maximum(1.0, np.abs(X).max(axis=1, keepdims=True))
     return np.abs(Z) <= reach
+
+
+def order_of_magnitude(err):
+    """The power of ten at or just below ``err`` > 0, as text: 3.4e-10 -> "1e-10".
+
+    Relative errors differ in their leading digit between machines (rounding), but
+    rarely in their power of ten, so this is what the notebooks print.
+    """
+    return f"1e{int(math.floor(math.log10(err))):03d}"

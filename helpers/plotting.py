@@ -414,6 +414,33 @@ def plot_score_gradients(X, dscores, *, axes=None, title=None, y=None):
     return axes, scatters, colorbar
 
 
+def plot_hinge_lines(ax, params, X):
+    """Draw, for each hidden unit j of a 2-layer net, the line ``x . W[:, j] + b[j] = 0`` where it
+    switches on, clipped to the axes' current limits: solid for live units, dashed for dead ones
+    (zero at every row of X, the training points). params : ``{"W" (2, H), "b" (1, H), ...}``.
+    Returns ``(live, dead)``, the two ``LineCollection``s; ``dead`` has one segment per dead unit
+    whose line crosses the axes.
+    """
+    from matplotlib.collections import LineCollection
+
+    from .models import dead_units
+    from .playground.state import hinge_segments   # imported here: the playground imports this module
+
+    extent = (*ax.get_xlim(), *ax.get_ylim())
+    segments = hinge_segments(params["W"], params["b"], extent)
+    drawn = ~np.isnan(segments).any(axis=(1, 2))
+    is_dead = dead_units(params, X)
+    live = LineCollection(list(segments[drawn & ~is_dead]), colors="black", linewidths=0.7, alpha=0.5,
+                          label="where a hidden unit switches on")
+    dead = LineCollection(list(segments[drawn & is_dead]), colors="dimgrey", linewidths=0.7, alpha=0.5,
+                          linestyles="dashed", label="the same, for a dead unit")
+    ax.add_collection(live)
+    ax.add_collection(dead)
+    ax.set_xlim(extent[:2])
+    ax.set_ylim(extent[2:])
+    return live, dead
+
+
 # --------------------------------------------------------------------------- showing a figure with alt text
 
 def _figure_of(fig):

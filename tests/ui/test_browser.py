@@ -12,6 +12,7 @@ machine may be busy.
 Needs Chromium at /usr/bin/chromium (Debian: ``apt-get install chromium``);
 Playwright's own browser download is not used.
 """
+import contextlib
 import os
 import re
 import statistics
@@ -55,6 +56,29 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
+@contextlib.contextmanager
+def chromium_page(artifacts, capsys, *, viewport, failure, hint=lambda: ""):
+    """A page of headless Chromium; if the block fails, keep ``failure``.png and .html, and say ``hint()``."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright for Python is missing: `make test-ui` installs it (the project's '[ui]' extra).")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            page = browser.new_page(viewport=viewport)
+            page.set_default_timeout(TIMEOUT_MS)
+            try:
+                yield page
+            except BaseException:
+                save(page, artifacts, f"{failure}.png", capsys)
+                (artifacts / f"{failure}.html").write_text(page.content())
+                say(capsys, f"page HTML: {artifacts / (failure + '.html')}; {hint()}")
+                raise
+        finally:
+            browser.close()
+
+
 def say(capsys, message):
     """Print past pytest's capture, so that `make test-ui` shows it even when the test passes."""
     with capsys.disabled():
@@ -95,25 +119,9 @@ def press_and_wait_for_new_figure(page, key):
 
 
 def test_playground_plays_responds_and_draws_in_jupyterlab(jupyter_lab, artifacts, capsys):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: `make test-ui` installs it (the project's '[ui]' extra).")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                drive_the_playground(page, jupyter_lab, artifacts, capsys)
-            except BaseException:
-                # keep what the browser showed
-                save(page, artifacts, "ui_failure.png", capsys)
-                (artifacts / "ui_failure.html").write_text(page.content())
-                say(capsys, f"page HTML: {artifacts / 'ui_failure.html'}; JupyterLab's log: {jupyter_lab.log}")
-                raise
-        finally:
-            browser.close()
+    with chromium_page(artifacts, capsys, viewport={"width": 1400, "height": 1100}, failure="ui_failure",
+                       hint=lambda: f"JupyterLab's log: {jupyter_lab.log}") as page:
+        drive_the_playground(page, jupyter_lab, artifacts, capsys)
 
 
 def drive_the_playground(page, lab, artifacts, capsys):
@@ -126,7 +134,7 @@ def drive_the_playground(page, lab, artifacts, capsys):
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel .jp-OutputArea-output')")
     menu(page, "Run", "Run All Cells")
-    page.locator(".jp-OutputArea-output", has_text="The figure was drawn").wait_for(timeout=RUN_ALL_TIMEOUT_MS)
+    page.locator(".jp-OutputArea-output", has_text="Iteration 60;").wait_for(timeout=RUN_ALL_TIMEOUT_MS)  # the last cell's output
     page.locator(KERNEL_IDLE).wait_for(timeout=RUN_ALL_TIMEOUT_MS)
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0, \
         "a cell wrote to stderr"

@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from test_browser import KERNEL_IDLE, TIMEOUT_MS, launch_chromium, say, save
+from test_browser import KERNEL_IDLE, chromium_page, say, save
 
 pytestmark = pytest.mark.browser
 
@@ -32,10 +32,6 @@ NOTEBOOK = ".jp-NotebookPanel:visible"
 
 
 def test_make_lab_opens_the_first_lesson_with_nothing_in_the_way(make_lab, artifacts, capsys):
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: `make test-ui` installs it (the project's '[ui]' extra).")
     say(capsys, f"`make lab` printed {make_lab.printed_url}?token=...")
     assert make_lab.printed_url == f"{make_lab.url}{LANDING}", \
         f"`make lab` prints {make_lab.printed_url}, not the first lesson {LANDING}"
@@ -45,20 +41,9 @@ def test_make_lab_opens_the_first_lesson_with_nothing_in_the_way(make_lab, artif
     defaults = {key: settings["schema"]["properties"][key]["default"] for key in ("fetchNews", "checkForUpdates")}
     say(capsys, f"notification settings: user settings {settings['raw']}, defaults {defaults}")
     assert settings["raw"].strip() == "{}", f"the new user has settings already: {settings['raw']}"
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 900})
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                look_at_the_first_open(page, make_lab, artifacts, capsys)
-            except BaseException:
-                (artifacts / "first_open_failure.html").write_text(page.content())
-                say(capsys, f"page HTML: {artifacts / 'first_open_failure.html'}\n    "
-                    f"`make lab`'s log ({make_lab.log}), last lines:\n{make_lab.log_tail()}")
-                raise
-        finally:
-            browser.close()
+    with chromium_page(artifacts, capsys, viewport={"width": 1400, "height": 900}, failure="first_open_failure",
+                       hint=lambda: f"`make lab`'s log ({make_lab.log}), last lines:\n{make_lab.log_tail()}") as page:
+        look_at_the_first_open(page, make_lab, artifacts, capsys)
 
 
 def look_at_the_first_open(page, lab, artifacts, capsys):
