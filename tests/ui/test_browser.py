@@ -134,7 +134,7 @@ def drive_the_playground(page, lab, artifacts, capsys):
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel .jp-OutputArea-output')")
     menu(page, "Run", "Run All Cells")
-    page.locator(".jp-OutputArea-output", has_text="Iteration 60;").wait_for(timeout=RUN_ALL_TIMEOUT_MS)  # the last cell's output
+    page.locator(".jp-OutputArea-output", has_text="Iteration 60;").last.wait_for(timeout=RUN_ALL_TIMEOUT_MS)  # the last cell's output
     page.locator(KERNEL_IDLE).wait_for(timeout=RUN_ALL_TIMEOUT_MS)
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0, \
         "a cell wrote to stderr"

@@ -6,22 +6,22 @@ JupyterLab prefers and renders, sanitized, in an untrusted notebook too. This te
 notebook, saves it unsigned (untrusted, as in a fresh clone), opens it in headless Chromium and
 reads every output image's ``alt``. Run with ``make test-ui``.
 """
-import os
 import time
 
 import nbformat
 import pytest
 
+from test_browser import chromium_page, save
+
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
 ALT = 'A straight line rising from (0, 0) to (1, 1), with "quotes" & <brackets>.'
 NOTEBOOK = "figure_alt.ipynb"
+IMAGES = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output img"  # the notebook on show
 
 
-def test_jupyterlab_renders_the_alt_of_a_figure_shown_with_show(jupyter_lab, artifacts):
+def test_jupyterlab_renders_the_alt_of_a_figure_shown_with_show(jupyter_lab, artifacts, capsys):
     from nbclient import NotebookClient
-    from playwright.sync_api import sync_playwright
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [
@@ -34,23 +34,18 @@ def test_jupyterlab_renders_the_alt_of_a_figure_shown_with_show(jupyter_lab, art
     NotebookClient(nb, timeout=120, kernel_name="python3").execute()
     nbformat.write(nb, jupyter_lab.root / NOTEBOOK)  # not signed: untrusted
 
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is needed at {CHROMIUM} for the browser test.")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1200, "height": 900})
-            page.goto(f"{jupyter_lab.url}/lab/tree/{NOTEBOOK}?token={jupyter_lab.token}")
-            page.wait_for_function("document.querySelectorAll('.jp-OutputArea-output img').length >= 2",
-                                   timeout=60_000)
-            time.sleep(0.5)
-            images = page.eval_on_selector_all(
-                ".jp-OutputArea-output img",
-                "els => els.map(e => ({alt: e.getAttribute('alt'), html: e.closest('.jp-RenderedHTML') !== null,"
-                " loaded: e.complete && e.naturalWidth > 0}))")
-            page.screenshot(path=str(artifacts / "figure_alt.png"))
-        finally:
-            browser.close()
+    with chromium_page(artifacts, capsys, viewport={"width": 1200, "height": 900}, failure="figure_alt_failure",
+                       hint=lambda: f"JupyterLab's log: {jupyter_lab.log}") as page:
+        # &reset: a fresh workspace, so that no other notebook's figures are on the page
+        page.goto(f"{jupyter_lab.url}/lab/tree/{NOTEBOOK}?token={jupyter_lab.token}&reset")
+        page.wait_for_function(f"document.querySelectorAll('{IMAGES}').length >= 2", timeout=60_000)
+        time.sleep(0.5)
+        images = page.eval_on_selector_all(
+            IMAGES,
+            "els => els.map(e => ({alt: e.getAttribute('alt'), html: e.closest('.jp-RenderedHTML') !== null,"
+            " loaded: e.complete && e.naturalWidth > 0}))")
+        save(page, artifacts, "figure_alt.png", capsys)
+    assert len(images) == 2, images
     assert images[0] == {"alt": ALT, "html": True, "loaded": True}
     # the metadata alone does not reach JupyterLab's <img>: this is why show() sends the HTML too
     assert images[1]["alt"] in (None, "metadata only") and images[1]["loaded"]
