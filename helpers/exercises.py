@@ -17,7 +17,9 @@ a square score matrix, where a lost ``keepdims`` still broadcasts). Then:
 
 A function that calls the ``helpers`` function it stands for (``helpers.softmax``
 in ``softmax_probs``, say) is not right, whatever it returns: each exercise lists
-the helpers that its learner's code may not call.
+the helpers that its learner's code may not call. Nor is one that changes an
+argument in place, but for the arguments an exercise lists as ``restored``
+(``x`` in ``numerical_gradient``): those it may change, if it puts them back.
 
 Under nbgrader's autograder (the environment variable ``NBGRADER_EXECUTION``
 is set) a check that is not right writes its message to stderr instead of
@@ -37,6 +39,7 @@ import warnings
 import numpy as np
 
 from .course import course_data
+from .gradcheck import numerical_gradient, rel_error
 from .layers import affine_backward, affine_forward, relu_forward
 from .softmax import l2_penalty, softmax, softmax_loss
 
@@ -45,6 +48,7 @@ __all__ = [
     "check_spiral_arm", "check_class_scores", "check_softmax_probs", "check_softmax_loss_l2",
     "check_score_gradient", "check_linear_backward", "check_sgd_update",
     "check_hidden_activation", "check_relu_switch", "check_second_layer_backward",
+    "check_numerical_gradient",
 ]
 
 
@@ -90,6 +94,14 @@ HINTS = {
     "arm_noise_scale": "the noise is not scaled: its standard deviation is 0.2, not 1.",
     "arm_radius": "the radii are not spread evenly from 0 to 1 over the N points.",
     "arm_other_draws": "the radii are right but the angles' noise differs: draw exactly N standard normals from the rng passed in (not from np.random), and nothing else.",
+    "one_sided": "a one-sided difference, f at x + eps (or x - eps) against f at x: its error shrinks only like eps. The centred one takes f at x + eps and at x - eps.",
+    "no_two": "the difference is divided by eps, but x + eps and x - eps are 2 eps apart: divide by 2 eps.",
+    "difference_reversed": "the difference is taken the wrong way round, which flips the gradient's sign: f at x + eps minus f at x - eps.",
+    "all_at_once": "every entry of x is nudged at once, which gives one number for all of them: nudge one entry at a time, the others staying put.",
+    "not_restored": "x is not put back: after an entry's two evaluations, restore the value it had (save it first), so that x comes back unchanged.",
+    "nudged_copy": "the gradient is all zeros, as when f never sees the nudges: f reads x itself, not a copy of it, so nudge the entries of x in place (and put each one back).",
+    "f_called_with_x": "f takes no arguments: it reads x itself. Change an entry of x in place, then call f() to get its value there.",
+    "fixed_eps": "the step is not the eps passed in: nudge each entry by the argument eps, not by a fixed number.",
     "in_place": "an argument was changed in place, so the cells that use it afterwards see other values: compute new arrays instead (for example start from a .copy()).",
     "calls_helpers": "write the computation with NumPy yourself: the exercise is to build what that helpers function does.",
 }
@@ -143,10 +155,14 @@ def _forbid(names, func):
             space[key] = value
 
 
-def _call(func, args, forbidden=()):
+def _call(func, args, forbidden=(), restored=()):
     """Run ``func(*deepcopy(args))`` quietly, ``forbidden`` helpers tripped. Returns
     ``(result, exception, changed)``, ``changed`` naming the positional arguments that the call
-    modified in place. A call to a forbidden helper is returned as the exception ``_CalledHelpers``."""
+    modified in place; an argument in ``restored`` counts as unchanged if it comes back as it was,
+    to rounding. A call to a forbidden helper is returned as the exception ``_CalledHelpers``.
+
+    One deepcopy copies all the arguments, so that an argument holding a reference to another one
+    (numerical_gradient's ``f``, which reads ``x``) holds the copy of it (deepcopy's memo)."""
     fresh = copy.deepcopy(args)
     try:
         with warnings.catch_warnings(), np.errstate(all="ignore"), _forbid(forbidden, func) as called:
@@ -161,8 +177,18 @@ def _call(func, args, forbidden=()):
             return None, _CalledHelpers(called[0]), []
         return None, exc, []
     changed = [i for i, (a, f) in enumerate(zip(args, fresh))
-               if isinstance(a, np.ndarray) and not np.array_equal(a, f, equal_nan=True)]
+               if isinstance(a, np.ndarray) and not _unchanged(a, f, i in restored)]
     return result, None, changed
+
+
+def _unchanged(before, after, restored=False):
+    """Whether an array argument came back from the call as it went in. One that is nudged and put
+    back may be put back by arithmetic (``x[i] += eps`` ... ``x[i] -= eps``), an ulp or so off:
+    that is restored. Left at ``x - eps`` or ``x + eps`` it is not."""
+    if not restored:
+        return np.array_equal(before, after, equal_nan=True)
+    return (isinstance(after, np.ndarray) and after.shape == before.shape
+            and bool(np.allclose(after, before, rtol=1e-12, atol=1e-15, equal_nan=True)))
 
 
 def _same(a, b):
@@ -208,8 +234,10 @@ class _Exercise:
     """One exercise: its reference, the inputs it is checked on, and the known mistakes."""
 
     def __init__(self, name, reference, cases, mutants, outputs, scalar=False, properties=None,
-                 forbidden=()):
+                 forbidden=(), restored=(), relative=False):
         self.name = name
+        self.restored = restored        # positional arguments it may change in place if it puts them back
+        self.relative = relative        # report a difference as a relative error, not in absolute terms
         self.forbidden = forbidden      # helpers the learner's code may not call (names in helpers)
         self.reference = reference      # the helpers version, also the fallback
         self.cases = cases              # () -> list of argument tuples
@@ -227,7 +255,7 @@ class _Exercise:
         received, expected = [], []
         for args in cases:
             try:
-                got, exc, changed = _call(func, args, self.forbidden)
+                got, exc, changed = _call(func, args, self.forbidden, self.restored)
             except NotImplementedError:
                 return "not done", []
             if isinstance(exc, _CalledHelpers):
@@ -236,6 +264,11 @@ class _Exercise:
                                  "likely mistake: " + HINTS["calls_helpers"]]
             received.append(exc if exc is not None else got)
             expected.append(_call(self.reference, args)[0])
+            if changed and all(i in self.restored for i in changed):
+                names = self._arg_names(func, changed)
+                return "wrong", [f"expected: {names} as it was before the call (nudged, then put back)",
+                                 f"received: {names} left changed by the call",
+                                 "likely mistake: " + HINTS["not_restored"]]
             if changed:
                 return "wrong", ["expected: the arguments unchanged by the call",
                                  f"received: {self._arg_names(func, changed)} changed in place",
@@ -319,9 +352,14 @@ class _Exercise:
                     f"received: {_describe(got)}"]
         diff = np.abs(np.asarray(got, dtype=float) - exp)
         wrong = int(np.count_nonzero(diff > 1e-6 + 1e-6 * np.abs(exp)))
+        if not np.any(got) and np.any(exp):
+            how = "every entry is 0"      # "by up to" would print the largest expected entry
+        elif self.relative:
+            how = f"{wrong} of its {exp.size} entries differ (relative error up to {rel_error(got, exp):.1g})"
+        else:
+            how = f"{wrong} of its {exp.size} entries differ (by up to {diff.max():.3g})"
         return [f"expected: {name} of shape {_fmt_shape(exp.shape)}",
-                f"received: the right shape, but {wrong} of its {exp.size} entries differ "
-                f"(by up to {diff.max():.3g})"]
+                f"received: the right shape, but {how}"]
 
     def check(self, func):
         """Print the verdict; return ``func`` if it is right, else the helpers version."""
@@ -662,8 +700,96 @@ SECOND_LAYER = _Exercise(
 )
 
 
+# ---------------------------------------------------------------- 11. a numerical gradient
+class _ReadsX:
+    """numerical_gradient's ``f``: a function of no arguments that reads the array ``x`` it holds.
+
+    An object rather than a closure, so that the check's deepcopy of the arguments ``(f, x, eps)``
+    gives a copied ``f`` that reads the copied ``x`` (deepcopy's memo copies ``x`` once, for both).
+    """
+
+    def __init__(self, formula, x):
+        self.formula, self.x = formula, x
+
+    def __call__(self):
+        return float(self.formula(self.x))
+
+
+def _wavy(x):
+    """Smooth, not quadratic, and not a sum of one function per entry: the entries of the two rows
+    interact, so that an entry left nudged changes the next entries' differences."""
+    return np.sum(np.sin(x) * x ** 2) + np.sum(x[0] * x[1])
+
+
+class _TinySoftmaxLoss:
+    """The softmax loss with its L2 term of a (2, 3) W on 5 points, as in the lesson."""
+
+    def __init__(self):
+        rng = _rng(20)
+        self.X, self.y = rng.standard_normal((5, 2)), _labels(5, 3, 21)
+
+    def __call__(self, W):
+        return softmax_loss(self.X @ W, self.y)[0] + l2_penalty(0.1, W)
+
+
+def _numgrad_cases():
+    """eps 1e-5, where a one-sided difference is off by about eps times the second derivative (a
+    quadratic's would be constant and cancel less clearly), and eps 1e-2, where a fixed 1e-5 shows."""
+    x = 1.5 * _rng(19).standard_normal((2, 3))
+    W = _rng(22).standard_normal((2, 3))
+    return [(_ReadsX(_wavy, x), x, 1e-5), (_ReadsX(_TinySoftmaxLoss(), W), W, 1e-2)]
+
+
+def _nudge_loop(f, x, eps, *, one_sided=False, divisor=2.0, sign=1.0, leave=0.0, step=None):
+    """The centred difference, one entry at a time, or one of its known mistakes."""
+    eps = eps if step is None else step
+    grad = np.zeros_like(x, dtype=np.float64)
+    for ix in np.ndindex(x.shape):
+        saved = x[ix]
+        x[ix] = saved + eps
+        f_plus = f()
+        x[ix] = saved if one_sided else saved - eps
+        f_minus = f()
+        grad[ix] = sign * (f_plus - f_minus) / (eps if one_sided else divisor * eps)
+        x[ix] = saved + leave * eps
+    return grad
+
+
+def _all_at_once(f, x, eps):
+    saved = x.copy()
+    x[...] = saved + eps
+    f_plus = f()
+    x[...] = saved - eps
+    f_minus = f()
+    x[...] = saved
+    return np.full(x.shape, (f_plus - f_minus) / (2 * eps))
+
+
+NUMERICAL_GRADIENT = _Exercise(
+    "numerical_gradient",
+    reference=numerical_gradient,
+    cases=_numgrad_cases,
+    mutants=[
+        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, eps, one_sided=True)),
+        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, -eps, one_sided=True)),   # backward
+        ("no_two", lambda f, x, eps: _nudge_loop(f, x, eps, divisor=1.0)),
+        ("difference_reversed", lambda f, x, eps: _nudge_loop(f, x, eps, sign=-1.0)),
+        ("all_at_once", _all_at_once),
+        ("not_restored", lambda f, x, eps: _nudge_loop(f, x, eps, leave=-1.0)),
+        ("not_restored", lambda f, x, eps: _nudge_loop(f, x, eps, leave=1.0)),
+        ("nudged_copy", lambda f, x, eps: numerical_gradient(f, x.copy(), eps)),
+        ("f_called_with_x", lambda f, x, eps: (f(x + eps) - f(x - eps)) / (2 * eps)),
+        ("fixed_eps", lambda f, x, eps: _nudge_loop(f, x, eps, step=1e-5)),
+    ],
+    outputs=("grad",),
+    forbidden=("numerical_gradient", "check_gradients"),
+    restored=(1,),
+    relative=True,
+)
+
+
 EXERCISES = {ex.name: ex for ex in (SPIRAL_ARM, SCORES, SOFTMAX, LOSS, DSCORES, LINEAR_BACKWARD, UPDATE,
-                                    RELU_FORWARD, RELU_SWITCH, SECOND_LAYER)}
+                                    RELU_FORWARD, RELU_SWITCH, SECOND_LAYER, NUMERICAL_GRADIENT)}
 
 
 def check_spiral_arm(spiral_arm):
@@ -715,3 +841,9 @@ def check_second_layer_backward(second_layer_backward):
     """Check ``second_layer_backward(hidden_layer, dscores, W2, reg)``, returning ``dW2`` (with reg * W2),
     ``db2`` and ``dhidden``."""
     return SECOND_LAYER.check(second_layer_backward)
+
+
+def check_numerical_gradient(numerical_gradient):
+    """Check ``numerical_gradient(f, x, eps)``, the centred-difference gradient of ``f()`` at ``x``, shaped
+    like ``x``: ``f`` takes no arguments and reads ``x``, which is nudged in place and must come back as it was."""
+    return NUMERICAL_GRADIENT.check(numerical_gradient)

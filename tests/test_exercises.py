@@ -2,6 +2,7 @@
 nothing of the expected arrays is printed, a call to the helpers function an exercise rebuilds is not
 accepted, every line fits nbgrader's feedback, and under nbgrader's grading the verdict goes to stderr
 (a score of 0) while the cells below still get the helpers version."""
+import copy
 import re
 
 import numpy as np
@@ -73,12 +74,25 @@ def second_layer_backward(hidden_layer, dscores, W2, reg):
     return (hidden_layer.T @ dscores + reg * W2, dscores.sum(axis=0)[None, :], dscores @ W2.T)
 
 
+def numerical_gradient(f, x, eps):
+    grad = np.zeros(x.shape)
+    for i in range(x.size):
+        old = x.flat[i]
+        x.flat[i] = old + eps
+        up = f()
+        x.flat[i] = old - eps
+        down = f()
+        x.flat[i] = old
+        grad.flat[i] = (up - down) / (2 * eps)
+    return grad
+
+
 RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, score_gradient,
                                   linear_backward, sgd_update, hidden_activation, relu_switch,
-                                  second_layer_backward)}
+                                  second_layer_backward, numerical_gradient)}
 
 
-def test_ten_exercises_each_with_a_check():
+def test_eleven_exercises_each_with_a_check():
     assert set(EXERCISES) == set(RIGHT)
     for name in EXERCISES:
         assert callable(getattr(exercises, f"check_{name}"))
@@ -140,10 +154,21 @@ def scores_by_affine(X, W, b):
     return helpers.affine_forward(X, W, b)[0]
 
 
+def numgrad_by_helpers(f, x, eps):
+    return helpers.numerical_gradient(f, x, eps)
+
+
+def numgrad_by_gradcheck(f, x, eps):
+    from helpers.gradcheck import numerical_gradient
+    return numerical_gradient(f, x, eps)
+
+
 CALLS_HELPERS = [("softmax_probs", softmax_by_helpers, "softmax"),
                  ("score_gradient", dscores_by_helpers, "softmax_loss"),
                  ("hidden_activation", relu_by_helpers, "relu_forward"),
-                 ("class_scores", scores_by_affine, "affine_forward")]
+                 ("class_scores", scores_by_affine, "affine_forward"),
+                 ("numerical_gradient", numgrad_by_helpers, "numerical_gradient"),
+                 ("numerical_gradient", numgrad_by_gradcheck, "numerical_gradient")]
 
 
 @pytest.mark.parametrize("name, func, helper", CALLS_HELPERS)
@@ -328,6 +353,114 @@ def arm_sin_cos_swapped(j, N, rng):
     return spiral_arm(j, N, rng)[:, ::-1]
 
 
+def numgrad_one_sided(f, x, eps):
+    grad = np.zeros(x.shape)
+    base = f()
+    for i in range(x.size):
+        old = x.flat[i]
+        x.flat[i] = old + eps
+        grad.flat[i] = (f() - base) / eps
+        x.flat[i] = old
+    return grad
+
+
+def numgrad_backward(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        here = f()
+        x[ix] = old - eps
+        grad[ix] = (here - f()) / eps
+        x[ix] = old
+    return grad
+
+
+def numgrad_over_eps(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        x[ix] = old + eps
+        up = f()
+        x[ix] = old - eps
+        down = f()
+        x[ix] = old
+        grad[ix] = (up - down) / eps
+    return grad
+
+
+def numgrad_reversed(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        x[ix] = old - eps
+        down = f()
+        x[ix] = old + eps
+        up = f()
+        x[ix] = old
+        grad[ix] = (down - up) / (2 * eps)
+    return grad
+
+
+def numgrad_left_at_minus(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        x[ix] += eps
+        up = f()
+        x[ix] -= 2 * eps
+        down = f()
+        grad[ix] = (up - down) / (2 * eps)
+    return grad
+
+
+def numgrad_left_at_plus(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        x[ix] = old - eps
+        down = f()
+        x[ix] = old + eps
+        up = f()
+        grad[ix] = (up - down) / (2 * eps)
+    return grad
+
+
+def numgrad_all_at_once(f, x, eps):
+    x += eps
+    up = f()
+    x -= 2 * eps
+    down = f()
+    x += eps
+    return np.ones(x.shape) * (up - down) / (2 * eps)
+
+
+def numgrad_on_a_copy(f, x, eps):
+    x = x.copy()
+    return numerical_gradient(f, x, eps)
+
+
+def numgrad_f_of_x(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        step = np.zeros(x.shape)
+        step[ix] = eps
+        grad[ix] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+
+
+def numgrad_fixed_step(f, x, eps):
+    h = 1e-5
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        old = x[ix]
+        x[ix] = old + h
+        up = f()
+        x[ix] = old - h
+        down = f()
+        x[ix] = old
+        grad[ix] = (up - down) / (2 * h)
+    return grad
+
+
 def arm_global_noise(j, N, rng):
     r = np.linspace(0.0, 1.0, N)
     t = np.linspace(4 * j, 4 * (j + 1), N) + 0.2 * np.random.RandomState(99).standard_normal(N)
@@ -365,6 +498,16 @@ MISTAKES = [
     ("spiral_arm", arm_transposed, "arm_transposed"),
     ("spiral_arm", arm_sin_cos_swapped, "arm_sin_cos"),
     ("spiral_arm", arm_global_noise, "arm_other_draws"),
+    ("numerical_gradient", numgrad_one_sided, "one_sided"),
+    ("numerical_gradient", numgrad_backward, "one_sided"),
+    ("numerical_gradient", numgrad_over_eps, "no_two"),
+    ("numerical_gradient", numgrad_reversed, "difference_reversed"),
+    ("numerical_gradient", numgrad_left_at_minus, "not_restored"),
+    ("numerical_gradient", numgrad_left_at_plus, "not_restored"),
+    ("numerical_gradient", numgrad_all_at_once, "all_at_once"),
+    ("numerical_gradient", numgrad_on_a_copy, "nudged_copy"),
+    ("numerical_gradient", numgrad_f_of_x, "f_called_with_x"),
+    ("numerical_gradient", numgrad_fixed_step, "fixed_eps"),
 ]
 
 
@@ -405,11 +548,14 @@ def test_every_listed_mistake_has_a_test():
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
               "wrong_sign", "overflow"}
     assert listed <= {hint for _, _, hint in MISTAKES}
+    # every mutant of the numerical gradient's check, written out as a learner would
+    assert {key for key, _ in EXERCISES["numerical_gradient"].mutants} == {
+        hint for name, _, hint in MISTAKES if name == "numerical_gradient"}
 
 
 def test_hints_never_spell_out_a_solution_line():
     solution_bits = ["X.T @", "@ W2.T", "np.maximum(0,", "(z > 0)", "np.arange(n), y]", "- step_size *",
-                     "keepdims=True)\n", "rng.standard_normal(N)"]
+                     "keepdims=True)\n", "rng.standard_normal(N)", "/ (2 * eps)", "saved + eps", "np.ndindex"]
     for key, text in HINTS.items():
         for bit in solution_bits:
             assert bit not in text, (key, bit)
@@ -493,3 +639,78 @@ def test_warnings_in_learner_code_reach_neither_stderr_nor_pytest(capsys):
     # pytest turns RuntimeWarning into errors here; the overflow must stay silent all the same
     _, out = run_check("softmax_probs", softmax_overflow, capsys)
     assert HINTS["overflow"] in " ".join(out.split())
+
+
+# ------------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
+def test_the_check_passes_f_the_same_x_it_passes_the_function():
+    """f reads x: a closure would keep reading the check's own x after the deepcopy of the arguments;
+    f is an object holding x, so that the copied f reads the copied x, the one the function nudges."""
+    for args in EXERCISES["numerical_gradient"].cases():
+        fresh = copy.deepcopy(args)
+        assert fresh[0].x is fresh[1] and fresh[1] is not args[1]
+        before = fresh[0]()
+        fresh[1][0, 0] += 0.5
+        assert fresh[0]() != before          # f sees the nudge of the x it was passed with
+        assert args[0]() == before           # and the check's own f and x are left alone
+
+
+def test_the_check_leaves_its_inputs_alone(capsys):
+    cases = EXERCISES["numerical_gradient"].cases()
+    for wrong in (numgrad_left_at_minus, numgrad_all_at_once):
+        getattr(exercises, "check_numerical_gradient")(wrong)
+    capsys.readouterr()
+    for args, again in zip(cases, EXERCISES["numerical_gradient"].cases()):
+        assert np.array_equal(args[1], again[1])
+
+
+def test_a_numerical_gradient_that_does_not_restore_x_is_named_by_its_hint(capsys):
+    """x may be changed in place here, if it comes back as it was; one left nudged is named for that,
+    not for the general rule against changing arguments in place."""
+    for wrong in (numgrad_left_at_minus, numgrad_left_at_plus):
+        returned, out = run_check("numerical_gradient", wrong, capsys)
+        flat = " ".join(out.split())
+        assert "expected: `x` as it was before the call" in flat and "received: `x` left changed" in flat
+        assert "likely mistake: " + HINTS["not_restored"] in flat
+        assert HINTS["in_place"] not in flat
+        assert returned is EXERCISES["numerical_gradient"].reference
+
+
+def test_x_put_back_by_arithmetic_counts_as_restored(capsys):
+    """`x[i] += eps` ... `x[i] -= 2 * eps` ... `x[i] += eps` leaves x an ulp or so off: restored all the same."""
+    def by_arithmetic(f, x, eps):
+        grad = np.zeros(x.shape)
+        for ix in np.ndindex(x.shape):
+            x[ix] += eps
+            up = f()
+            x[ix] -= 2 * eps
+            down = f()
+            x[ix] += eps
+            grad[ix] = (up - down) / (2 * eps)
+        return grad
+
+    args = EXERCISES["numerical_gradient"].cases()[0]
+    fresh = copy.deepcopy(args)
+    by_arithmetic(*fresh)
+    assert not np.array_equal(fresh[1], args[1])      # not exactly: the case shows the ulp
+    _, out = run_check("numerical_gradient", by_arithmetic, capsys)
+    assert out == "\u2714 numerical_gradient: right.\n"
+
+
+def test_other_exercises_still_refuse_any_change_in_place(capsys):
+    def switch_nudged(dhidden, z):
+        out = np.where(z > 0, dhidden, 0.0)
+        z[0, 0] = np.nextafter(z[0, 0], np.inf)        # one ulp
+        return out
+    _, out = run_check("relu_switch", switch_nudged, capsys)
+    assert HINTS["in_place"] in " ".join(out.split())
+
+
+def test_calling_check_gradients_is_refused_too(capsys):
+    def by_check_gradients(f, x, eps):
+        helpers.check_gradients(lambda p: (f(), {"x": np.zeros_like(x)}), {"x": x}, eps)
+        return numerical_gradient(f, x, eps)
+    _, out = run_check("numerical_gradient", by_check_gradients, capsys)
+    assert "a call to helpers.check_gradients" in out
+    # check_gradients itself calls numerical_gradient, and still can, outside the learner's code
+    assert helpers.check_gradients(lambda p: (float(np.sum(p["w"] ** 3)), {"w": 3 * p["w"] ** 2}),
+                                   {"w": np.array([1.0, 2.0])})["w"] < 1e-7

@@ -50,14 +50,25 @@ def edition(tmp_path_factory):
     return out
 
 
-def test_five_notebooks_with_ten_exercises(edition):
+def test_five_notebooks_with_one_exercise_per_check(edition):
+    """Eleven exercises, numbered 1 to 11: a solution cell exN_name and a check cell exN_name_check each,
+    one for every check in helpers.exercises."""
+    from helpers.exercises import EXERCISES
+
     assert len(NOTEBOOKS) == 5 and len(list(edition.glob("*.ipynb"))) == 5
     ids = []
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         make_student.validate(nb, path.name, {})
         ids += [nbgrader(c)["grade_id"] for c in nb.cells if nbgrader(c)]
-    assert len(ids) == len(set(ids)) == 20      # ten solution cells, ten check cells
+    assert len(EXERCISES) == 11
+    assert len(ids) == len(set(ids)) == 2 * len(EXERCISES)      # a solution cell and a check cell each
+    solutions = sorted((int(m.group(1)), m.group(2)) for m in map(re.compile(r"ex(\d+)_(\w+)$").match, ids)
+                       if not m.group(2).endswith("_check"))
+    assert [number for number, _ in solutions] == list(range(1, len(EXERCISES) + 1))
+    assert sorted(name for _, name in solutions) == sorted(EXERCISES)
+    assert sorted(ids) == sorted([f"ex{n}_{name}" for n, name in solutions]
+                                 + [f"ex{n}_{name}_check" for n, name in solutions])
 
 
 def test_no_solution_line_survives(edition):

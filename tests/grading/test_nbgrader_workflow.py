@@ -30,6 +30,8 @@ workflow = load("nbgrader_workflow", ROOT / "tools" / "nbgrader_workflow.py")
 make_student = load("make_student", ROOT / "tools" / "make_student.py")
 markup = load("nbgrader_markup", ROOT / "tests" / "nbgrader_markup.py")
 
+from helpers.exercises import EXERCISES  # noqa: E402  (this project is installed in .venv-nbgrader)
+
 # make_student's one deliberate difference from nbgrader's release, and why.
 ALLOWED = {
     "metadata.widgets": "the widget state saved by the solution run (notebook 3: the playground's models and a "
@@ -92,11 +94,13 @@ def test_every_exercise_has_a_one_point_grade_cell_in_the_gradebook(results):
     for student, cells in results.grades.items():
         assert sorted(cells) == sorted(f"{g}_check" for g in results.exercises), student
         assert all(max_score == 1.0 for _, max_score in cells.values()), student
-    assert len(results.exercises) == 10
+    # one exercise per check of helpers.exercises, each once
+    assert sorted(workflow.function_name(g) for g in results.exercises) == sorted(EXERCISES)
 
 
 def test_each_grade_cell_scores_what_its_answer_deserves(results):
-    """untouched 0, perfect 10, mixed one point per right answer: cell by cell, from the gradebook."""
+    """untouched 0, perfect 1 per exercise (11), mixed one point per right answer: cell by cell, from the
+    gradebook."""
     wrong = []
     for student, expected in results.expected.items():
         cells = dict(grade_cells(results, student))
@@ -107,7 +111,7 @@ def test_each_grade_cell_scores_what_its_answer_deserves(results):
                              + outputs_summary(cells[grade_id]))
     assert not wrong, ("\n".join(wrong) + f"\n(autograde's log: {results.log('autograde')})")
     totals = {student: sum(expected.values()) for student, expected in results.expected.items()}
-    assert totals == {"untouched": 0, "perfect": 10, "mixed": 2}
+    assert totals == {"untouched": 0, "perfect": len(EXERCISES), "mixed": 2}
 
 
 def test_the_exported_csv_has_the_same_totals(results):
