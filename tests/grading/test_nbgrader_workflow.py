@@ -130,6 +130,19 @@ def test_the_feedback_names_each_mistake(results):
         assert hint in text, f"{page} does not say {hint!r}"
 
 
+def test_every_figure_in_the_feedback_has_its_alt_text(results):
+    """nbconvert (which generate_feedback uses) warns "Alternative text is missing" and writes a
+    stand-in for each <img> without alt; the notebooks' figures, shown with helpers.plotting.show,
+    carry their own."""
+    for student in results.expected:
+        for name in workflow.NOTEBOOKS:
+            page = results.feedback(student, name).read_text()
+            images = re.findall(r"<img\b[^>]*>", page)
+            stand_ins = [img[:80] for img in images if "No description has been provided" in img]
+            assert not stand_ins, f"{results.feedback(student, name)}: images without alt text: {stand_ins}"
+    assert "Alternative text is missing" not in results.log("generate_feedback").read_text()
+
+
 def test_a_wrong_or_missing_answer_is_reported_on_stderr_and_a_right_one_on_stdout(results):
     """nbgrader scores a grade cell with stderr output 0; the message says which mistake."""
     problems = []
