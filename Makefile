@@ -142,3 +142,31 @@ test-nbgrader: $(NBG_VENV)/.installed
 
 clean-nbgrader:
 	rm -rf $(NBG_VENV)
+
+# ---------------------------------------------------------------- peers
+# `make bench-peers` times the course's 2-layer task (10000 iterations, float64,
+# full batch) in the course's code, helpers.train, JAX (jit + lax.fori_loop),
+# scikit-learn's MLPClassifier and PyTorch eager, and prints each one's best time,
+# final loss and accuracy, and its ratio to the course's code from the same run
+# (benchmarks/peers.py). These libraries (about 1.9 GB) get their own environment,
+# pinned in benchmarks/peers-requirements.txt, so that `make lab` and `make test`
+# stay light. OpenBLAS picks its own kernel: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+# are unset for the run.
+PEERS_VENV := .venv-peers
+PEERS_BIN  := $(PEERS_VENV)/bin
+PEERS_PIP  := $(PEERS_BIN)/python -m pip --disable-pip-version-check
+
+.PHONY: bench-peers clean-peers
+
+$(PEERS_BIN)/python:
+	$(call new-venv,$(PEERS_VENV))
+
+$(PEERS_VENV)/.installed: $(PEERS_BIN)/python pyproject.toml constraints.txt benchmarks/peers-requirements.txt
+	$(PEERS_PIP) install -c constraints.txt -e . -r benchmarks/peers-requirements.txt
+	touch $@
+
+bench-peers: $(PEERS_VENV)/.installed
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PEERS_BIN)/python benchmarks/peers.py
+
+clean-peers:
+	rm -rf $(PEERS_VENV)
