@@ -48,7 +48,7 @@ lab: $(VENV)/.installed $(LAB_OVERRIDES)
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest -m "not browser and not nbgrader"
+	$(BIN)/python -m pytest -m "not browser and not nbgrader" -n auto --dist loadfile
 
 test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES)
 	$(BIN)/python -m pytest -m browser tests/ui
