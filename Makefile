@@ -13,15 +13,12 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
-# $(call new-venv,DIR): a virtual environment in DIR, with an up-to-date pip.
-define new-venv
+# Every virtual environment here (.venv, .venv-nbgrader, .venv-peers) is made the
+# same way: DIR/bin/python stands for "DIR exists, with an up-to-date pip".
+%/bin/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
-	$(PYTHON) -m venv $(1)
-	$(1)/bin/python -m pip --disable-pip-version-check install --quiet --upgrade pip
-endef
-
-$(BIN)/python:
-	$(call new-venv,$(VENV))
+	$(PYTHON) -m venv $*
+	$@ -m pip --disable-pip-version-check install --quiet --upgrade pip
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) install -c constraints.txt -e ".[test]"
@@ -130,9 +127,6 @@ NBG_PIP  := $(NBG_BIN)/python -m pip --disable-pip-version-check
 
 .PHONY: test-nbgrader clean-nbgrader
 
-$(NBG_BIN)/python:
-	$(call new-venv,$(NBG_VENV))
-
 $(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
 	$(NBG_PIP) install -c constraints.txt -e ".[test,nbgrader]"
 	touch $@
@@ -157,9 +151,6 @@ PEERS_BIN  := $(PEERS_VENV)/bin
 PEERS_PIP  := $(PEERS_BIN)/python -m pip --disable-pip-version-check
 
 .PHONY: bench-peers clean-peers
-
-$(PEERS_BIN)/python:
-	$(call new-venv,$(PEERS_VENV))
 
 $(PEERS_VENV)/.installed: $(PEERS_BIN)/python pyproject.toml constraints.txt benchmarks/peers-requirements.txt
 	$(PEERS_PIP) install -c constraints.txt -e . -r benchmarks/peers-requirements.txt
