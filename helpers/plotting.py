@@ -63,7 +63,6 @@ CLASSES = (
 )
 MAX_CLASSES = len(CLASSES)
 CLASS_COLOURS = tuple(c.colour for c in CLASSES)
-CLASS_COLOUR_NAMES = tuple(c.name for c in CLASSES)
 REGION_COLOURS = tuple(c.region for c in CLASSES)
 CLASS_MARKERS = tuple(c.marker for c in CLASSES)
 # Colour maps for the class index itself, k -> class k's colour whatever the number of classes:
@@ -71,7 +70,6 @@ CLASS_MARKERS = tuple(c.marker for c in CLASSES)
 CLASS_CMAP = ListedColormap(CLASS_COLOURS, name="course_classes")
 REGION_CMAP = ListedColormap(REGION_COLOURS, name="course_regions")
 CLASS_NORM = Normalize(vmin=-0.5, vmax=MAX_CLASSES - 0.5)
-CMAP = CLASS_CMAP  # the name of the class colour map before the palette had names
 
 # Diverging map for a push in [-1, 1]: red where gradient descent raises a score, blue where it
 # lowers it, (almost) white where it leaves it alone. Its centre is #f7f7f7 (coolwarm's was grey, #dddddd).
