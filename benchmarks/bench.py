@@ -17,6 +17,7 @@ median times of (a) and (b).
 Nothing here asserts a time: the machine this runs on may be busy.
 """
 import argparse
+import itertools
 import os
 import platform
 import statistics
@@ -195,50 +196,66 @@ def bench_notebooks(repeats):
 
 # --------------------------------------------------------------------------- (e) the playground
 
+LARGEST = {"num_iters": 20000, "hidden_size": 200, "classes": 6, "points_per_class": 200, "speed": 200}
+
+
+def catch_up_by_ticks(pg):
+    """Tick the Play clocks, as the front end does, until a retrain that is catching up is done; return the ticks."""
+    pg.clock_time = itertools.count(0.0, 1.0).__next__  # every tick makes a frame
+    ticks = 0
+    while pg.catching_up:
+        pg.clocks[ticks % 2].value += 1
+        ticks += 1
+    return ticks
+
+
 def bench_playground(frames, changes):
-    """The playground's costs in the kernel (Agg, no browser): a frame while playing, a slider release when paused."""
+    """The playground's costs in the kernel (Agg, no browser): building it, a frame while playing,
+    a slider released while paused (first picture, finished picture), at the defaults and the largest settings."""
     print("\nPlayground (kernel side, Agg; what the browser adds is measured by `make test-ui`):")
     import matplotlib
     matplotlib.use("Agg")
     from helpers.playground import Playground
 
-    t_build, pg = timed(lambda: Playground())
-    row("    Playground(): build, train 500 it., first draw", [t_build])
+    for label, settings in (("defaults", {}), ("largest: " + ", ".join(f"{k} {v}" for k, v in LARGEST.items()),
+                                                LARGEST)):
+        print(f"  at the {label}")
+        t_build, pg = timed(lambda: Playground(**settings))
+        first = pg.session.iteration
+        t_wait, _ = timed(pg.wait)
+        row(f"(e0) Playground(): first picture (iteration {first})", [t_build])
+        row(f"       then pg.wait() to iteration {pg.session.iteration}", [t_wait])
 
-    # (e1) a frame: what one tick of the Play clock costs, at the default settings
-    pg.reset()
-    pg.play()
-    speed = pg.settings["speed"]
-    parts = {"train": [], "predict + update": [], "render + JPEG": [], "whole frame": []}
-    for _ in range(frames):
-        t0 = time.perf_counter()
-        pg.frame()
-        parts["whole frame"].append(time.perf_counter() - t0)
-    pg.pause()
-    # the same frame, piece by piece, on a fresh run
-    session, figure = pg.session, pg.figure
-    session.reset()
-    for _ in range(frames):
-        parts["train"].append(timed(lambda: session.step(speed))[0])
-        parts["predict + update"].append(timed(lambda: figure.update(session))[0])
-        parts["render + JPEG"].append(timed(figure.jpeg)[0])
-    png = [timed(figure.png)[0] for _ in range(frames)]
-    row(f"(e1) a frame while playing ({speed} it. + grid + JPEG)", parts["whole frame"])
-    for name in ("train", "predict + update", "render + JPEG"):
-        row(f"       of which {name}", parts[name])
-    row("       (render + PNG instead, as when paused)", png)
-    print(f"       figure background redrawn {figure.full_draws} times in {3 * frames} updates")
+        # (e1) a frame while playing: one tick of the Play clock
+        pg.reset()
+        pg.play()
+        times, trained = [], []
+        for _ in range(frames):
+            times.append(timed(pg.frame)[0])
+            trained.append(pg.session.last_step)
+        pg.pause()
+        row(f"(e1) a frame while playing ({statistics.median(trained):.0f} of {pg.settings['speed']} it./frame)",
+            times)
+        print(f"       figure background redrawn {pg.figure.full_draws} times")
 
-    # (e2) a slider released while paused: retrain from the seed, redraw
-    slider = pg.controls["step_size"]
-    values = [0.316, 3.16, 1.0, 0.1, 10.0, 0.0316, 1.0, 0.316, 3.16, 1.0][:changes]
-    times = [timed(lambda: setattr(slider, "value", v))[0] for v in values]
-    iters = pg.settings["num_iters"]
-    row(f"(e2) paused: step_size change -> retrain ({iters} it.) + redraw", times)
-    X_train, y_train = pg.session.data.train
-    start_params = pg.session.initial_params()
-    train_only = [timed(lambda: train(start_params, X_train, y_train, num_iters=iters))[0] for _ in range(5)]
-    row(f"       of which helpers.train alone would take", train_only)
+        # (e2) a slider released while paused: the first picture at once, then the catch-up frame by frame
+        slider = pg.controls["step_size"]
+        values = [0.316, 3.16, 1.0, 0.1, 10.0, 0.0316, 1.0, 0.316][:changes if not settings else 1]
+        firsts, finished, ticks = [], [], []
+        for v in values:
+            start = time.perf_counter()
+            slider.value = v
+            firsts.append(time.perf_counter() - start)
+            ticks.append(catch_up_by_ticks(pg))
+            finished.append(time.perf_counter() - start)
+        iters = pg.settings["num_iters"]
+        row("(e2) paused: step_size change -> first picture", firsts)
+        row(f"       -> finished picture ({iters} it., {statistics.median(ticks):.0f} frames)", finished)
+        X_train, y_train = pg.session.data.train
+        start_params = pg.session.initial_params()
+        train_only = [timed(lambda: train(start_params, X_train, y_train, num_iters=iters))[0]
+                      for _ in range(5 if not settings else 1)]
+        row("       of which helpers.train alone would take", train_only)
 
 
 # --------------------------------------------------------------------------- scaling

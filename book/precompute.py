@@ -10,8 +10,8 @@ Usage: python book/precompute.py OUT_DIR [--workers N]
 
 Writes OUT_DIR/img/*.png, each named by a hash of its content (so identical
 figures would be stored once), and then OUT_DIR/playground.json, which maps
-each setting to its figure and status line. The grid is read from the
-controls themselves, so it follows the notebook's sliders.
+each setting to its figure and status line. The grid is the sliders' positions
+in ``helpers.playground.settings``, so it follows the notebook's sliders.
 """
 import argparse
 import hashlib
@@ -30,35 +30,21 @@ import PIL.Image
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from helpers.playground import Playground  # noqa: E402  (the one place the book names the playground)
+from helpers.playground.settings import SETTING  # noqa: E402
 
-MODELS = ("2-layer", "linear")  # the values of the 'model' control
-# The log sliders' ranges as (min, max, step) in powers of ten, used only if a control does not
-# report its own (an ipywidgets FloatLogSlider does).
-SLIDER_RANGES = {"step_size": (-4.0, 2.0, 0.5), "reg": (-5.0, 0.0, 0.5)}
+MODELS = ("2-layer", "linear")  # the order in which the book lists the models: the default first
 PALETTE_COLOURS = 64
 
 
 def make_playground():
-    """A playground at its default settings: the course's spiral, 20% held out, the course's network."""
-    return Playground()
+    """A playground at its default settings (the course's spiral, 20% held out, the course's network)
+    that trains each retrain to its end before it draws."""
+    return Playground(budget=False)
 
 
-def slider_exponents(pg, name):
-    """The powers of ten that the log slider ``name`` can take, from its own min, max and step."""
-    control = pg.controls[name]
-    low, high, step = (getattr(control, attr, default) for attr, default in zip(("min", "max", "step"),
-                                                                                 SLIDER_RANGES[name]))
-    n = round((high - low) / step)
-    return [round(low + i * step, 10) for i in range(n + 1)]
-
-
-def model_labels(control):
-    """{value: label} for the model control's options, falling back to the values themselves."""
-    labels = getattr(control, "_options_labels", None)
-    values = getattr(control, "_options_values", None)
-    if labels and values:
-        return dict(zip(values, labels))
-    return {m: m for m in MODELS}
+def slider_exponents(name):
+    """The powers of ten that the log slider ``name`` can take (its positions in ``SETTINGS``)."""
+    return [round(math.log10(v), 10) for v in SETTING[name].slider_positions()]
 
 
 def compact_png(png_bytes):
@@ -105,13 +91,12 @@ def _row(task):
 def precompute(out, workers):
     pg = make_playground()
     controls = pg.controls
-    step_exponents = slider_exponents(pg, "step_size")
-    reg_exponents = slider_exponents(pg, "reg")
-    labels = model_labels(controls["model"])
+    step_exponents = slider_exponents("step_size")
+    reg_exponents = slider_exponents("reg")
+    labels = SETTING["model"].labels
     defaults = {name: controls[name].value for name in ("model", "step_size", "reg")}
     fixed = {name: controls[name].value for name in ("hidden_size", "num_iters") if name in controls}
-    if "test_share" in controls:
-        fixed["held out"] = f"{controls['test_share'].value:.0%} of each class (hollow points)"
+    fixed["held out"] = f"{controls['held_out_share'].value:.0%} of each class (hollow points)"
     del pg
 
     tasks = [(model, r, step_exponents) for model in MODELS for r in reg_exponents]

@@ -207,7 +207,7 @@ def test_regions_meet_without_seams_or_slivers():
 
 @pytest.fixture(scope="module")
 def pg():
-    return Playground(show_hinges=True)
+    return Playground(show_hinges=True, budget=False)
 
 
 def test_playground_regions_are_the_predictions_on_a_0_03_mesh(pg):
@@ -226,27 +226,27 @@ def test_playground_regions_are_the_predictions_on_a_0_03_mesh(pg):
 def test_playground_has_points_legend_and_labels(pg):
     fig = pg.figure
     X_train, y_train = pg.session.data.train
-    X_test, _ = pg.session.data.test
+    X_test, _ = pg.session.data.held_out
     np.testing.assert_array_equal(fig.train_points.get_offsets(), X_train)
-    np.testing.assert_array_equal(fig.test_points.get_offsets(), X_test)
+    np.testing.assert_array_equal(fig.held_out_points.get_offsets(), X_test)
     labels = [t.get_text() for t in fig.ax_boundary.get_legend().get_texts()]
     assert labels[:5] == ["class 0", "class 1", "class 2", "training point", "held-out point"]
     assert fig.ax_boundary.get_xlabel() == "$x_1$" and fig.ax_boundary.get_ylabel() == "$x_2$"
     assert fig.ax_loss.get_xlabel() == "iteration" and "loss" in fig.ax_loss.get_ylabel()
     loss_labels = [t.get_text() for t in fig.ax_loss.get_legend().get_texts()]
     assert loss_labels[:2] == ["training loss", "held-out loss"]
-    train_curve, test_curve = pg.session.loss_curves()
+    train_curve, held_out_curve = pg.session.loss_curves()
     np.testing.assert_allclose(fig.train_line.get_ydata(), [loss for _, loss in train_curve])
-    np.testing.assert_allclose(fig.test_line.get_ydata(), [loss for _, loss in test_curve])
+    np.testing.assert_allclose(fig.held_out_line.get_ydata(), [loss for _, loss in held_out_curve])
     # held-out points are told apart by being hollow: white inside a ring of their class's colour
-    np.testing.assert_allclose(fig.test_points.get_facecolor()[:, :3], 1.0)
-    assert fig.test_points.get_path_effects()
+    np.testing.assert_allclose(fig.held_out_points.get_facecolor()[:, :3], 1.0)
+    assert fig.held_out_points.get_path_effects()
     handles = fig.ax_boundary.get_legend().legend_handles
     assert [h.get_marker() for h in handles[:3]] == list(CLASS_MARKERS[:3])
     assert to_rgb(handles[4].get_markerfacecolor()) == (1, 1, 1)
     # the two loss curves: one colour, told apart by the line style
-    assert fig.train_line.get_color() == fig.test_line.get_color()
-    assert fig.train_line.get_linestyle() == "-" and fig.test_line.get_linestyle() == "--"
+    assert fig.train_line.get_color() == fig.held_out_line.get_color()
+    assert fig.train_line.get_linestyle() == "-" and fig.held_out_line.get_linestyle() == "--"
 
 
 def test_playground_pixels_have_the_colour_of_the_predicted_class(pg):
@@ -272,23 +272,23 @@ def test_playground_pixels_have_the_colour_of_the_predicted_class(pg):
                                    atol=1e-6)
         first = np.flatnonzero(y_train == k)[0]
         np.testing.assert_array_equal(shape_of(fig.train_points.get_paths()[first]), class_shape(k))
-    y_test = session.data.test[1]
-    np.testing.assert_allclose(fig.test_points.get_edgecolor()[:, :3], [class_rgb(k) for k in y_test], atol=1e-6)
+    y_test = session.data.held_out[1]
+    np.testing.assert_allclose(fig.held_out_points.get_edgecolor()[:, :3], [class_rgb(k) for k in y_test], atol=1e-6)
 
 
 def test_playground_switches_hide_and_show(pg):
-    pg.view["show_test"].value = False
-    assert not pg.figure.test_points.get_visible()
-    pg.view["show_test"].value = True
-    assert pg.figure.test_points.get_visible()
+    pg.view["show_held_out"].value = False
+    assert not pg.figure.held_out_points.get_visible()
+    pg.view["show_held_out"].value = True
+    assert pg.figure.held_out_points.get_visible()
     assert pg.figure.alive_hinges.get_visible()
 
 
-@pytest.mark.parametrize("show_test, show_hinges", [(True, True), (False, False)])
-def test_playground_frame_equals_drawing_every_artist(show_test, show_hinges):
+@pytest.mark.parametrize("show_held_out, show_hinges", [(True, True), (False, False)])
+def test_playground_frame_equals_drawing_every_artist(show_held_out, show_hinges):
     """The frame lays kept pixels of the regions and the points instead of drawing those artists;
     the result must be what matplotlib draws with them, to within rounding."""
-    pg = Playground(show_test=show_test, show_hinges=show_hinges, num_iters=200)
+    pg = Playground(show_held_out=show_held_out, show_hinges=show_hinges, num_iters=200, budget=False)
     fig = pg.figure
     fast = np.asarray(fig.render()).astype(int)
     canvas = fig.fig.canvas
@@ -300,4 +300,4 @@ def test_playground_frame_equals_drawing_every_artist(show_test, show_hinges):
     differ = np.abs(fast - slow).max(axis=2)
     # matplotlib's resampling may put a cell edge one pixel off; the colours never differ otherwise
     assert np.mean(differ > 3) < 0.01
-    assert fig.test_points.get_visible() == show_test
+    assert fig.held_out_points.get_visible() == show_held_out

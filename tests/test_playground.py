@@ -7,6 +7,7 @@ what was computed against ``helpers.train`` and the course's set-up called direc
 """
 import io
 import itertools
+import json
 
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
@@ -16,7 +17,9 @@ import pytest
 
 from helpers import course, train
 from helpers.playground import GROUPS, Playground
-from helpers.playground.state import (DEFAULTS, Session, dead_units, hinge_segments, initial_params,
+from helpers.playground.controls import CATCH_UP_TRAIN_MS, FRAME_TRAIN_MS
+from helpers.playground.settings import DEFAULTS, SETTING, SETTINGS, as_json, check_settings
+from helpers.playground.state import (Session, dead_units, hinge_segments, initial_params,
                                       record_every_for, spiral_split)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -24,8 +27,9 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def make_playground(**kwargs):
     """A playground whose frame pacing reads a clock that moves on a second at every look, so that
-    every tick of the tests makes a frame whatever the real time."""
-    pg = Playground(**kwargs)
+    every tick of the tests makes a frame whatever the real time; with no time budget (unless
+    ``budget=True`` is passed), so that every frame trains its full amount."""
+    pg = Playground(**{"budget": False, **kwargs})
     pg.clock_time = itertools.count(0.0, 1.0).__next__
     return pg
 
@@ -72,16 +76,16 @@ def test_default_data_are_the_course_spiral_with_a_seeded_stratified_split():
     data = Session().data
     np.testing.assert_array_equal(data.X, X)
     np.testing.assert_array_equal(data.y, y)
-    assert data.held_out.sum() == 60
-    assert [int(np.sum(data.held_out & (data.y == k))) for k in range(3)] == [20, 20, 20]
+    assert data.is_held_out.sum() == 60
+    assert [int(np.sum(data.is_held_out & (data.y == k))) for k in range(3)] == [20, 20, 20]
     # the split comes from the data seed: the same seed gives the same split, another seed another one
     again = spiral_split(100, 3, 0.2, 0.2, data_seed=0)
     other = spiral_split(100, 3, 0.2, 0.2, data_seed=1)
-    np.testing.assert_array_equal(again.held_out, data.held_out)
+    np.testing.assert_array_equal(again.is_held_out, data.is_held_out)
     assert not np.array_equal(other.X, data.X)
-    assert not np.array_equal(other.held_out, data.held_out)  # the split follows the seed too
-    assert not np.array_equal(spiral_split(100, 3, 0.2, 0.2, 0).held_out, spiral_split(100, 3, 0.2, 0.3, 0).held_out)
-    assert spiral_split(100, 3, 0.2, 0.0, 0).held_out.sum() == 0
+    assert not np.array_equal(other.is_held_out, data.is_held_out)  # the split follows the seed too
+    assert not np.array_equal(spiral_split(100, 3, 0.2, 0.2, 0).is_held_out, spiral_split(100, 3, 0.2, 0.3, 0).is_held_out)
+    assert spiral_split(100, 3, 0.2, 0.0, 0).is_held_out.sum() == 0
 
 
 def test_seed_zero_starts_from_the_course_weights():
@@ -97,7 +101,7 @@ def test_seed_zero_starts_from_the_course_weights():
 
 def test_with_nothing_held_out_the_playground_replays_the_course():
     """At the course's settings, 200 iterations of the linear classifier give the course's losses."""
-    session = Session({"model": "linear", "test_share": 0.0, "num_iters": 200})
+    session = Session({"model": "linear", "held_out_share": 0.0, "num_iters": 200})
     X, y, params = course.course_linear_setup()
     expected = train(params, X, y, num_iters=200, record_every=10)
     session.retrain()
@@ -116,8 +120,8 @@ def test_paused_retrain_equals_one_call_of_train(pg):
     assert pg.session.iteration == 500
     assert [h.iteration for h in pg.session.history] == list(range(0, 501, record_every_for(500)))
     final = pg.session.latest
-    assert f"Iteration 500; training loss {final.train_loss:.3f}; held-out loss {final.test_loss:.3f}" in pg.status
-    assert f"training accuracy {final.train_accuracy:.2f}; held-out accuracy {final.test_accuracy:.2f}" in pg.status
+    assert f"Iteration 500; training loss {final.train_loss:.3f}; held-out loss {final.held_out_loss:.3f}" in pg.status
+    assert f"training accuracy {final.train_accuracy:.2f}; held-out accuracy {final.held_out_accuracy:.2f}" in pg.status
 
 
 def test_step_is_deterministic_and_equals_the_same_iterations_in_one_run(pg):
@@ -148,6 +152,81 @@ def test_reset_returns_to_the_seeded_weights_and_draws_them(pg):
     assert bytes(pg.image.value) != trained_png
 
 
+# ------------------------------------------------------------------ a retrain drawn as it goes
+
+SECONDS_PER_ITERATION = 2.0 ** -9  # about 2 ms, exact in binary
+
+
+@pytest.fixture
+def slow_machine(monkeypatch):
+    """The session's clock moves on ~2 ms for every iteration trained: a machine on which one iteration
+    takes that long and nothing else takes any time, so that the time budgets give exact counts."""
+    monkeypatch.setattr(Session, "clock", lambda self: self.iteration * SECONDS_PER_ITERATION)
+
+
+def fitting(milliseconds):
+    """How many iterations of the slow machine fit in a budget of ``milliseconds``."""
+    return int(milliseconds / 1000 / SECONDS_PER_ITERATION)
+
+
+def assert_same_run(pg, other):
+    assert pg.status == other.status
+    assert pg.session.history == other.session.history
+    for key in other.session.params:
+        np.testing.assert_array_equal(pg.session.params[key], other.session.params[key])
+
+
+def test_a_retrain_longer_than_a_frame_shows_its_first_picture_then_catches_up_tick_by_tick(slow_machine):
+    pg = make_playground(budget=True, num_iters=1000)
+    first = fitting(FRAME_TRAIN_MS)
+    assert pg.catching_up and pg.session.iteration == first and pg.redraw_count == 1
+    assert all(c.playing for c in pg.clocks) and not pg.playing  # the clocks drive the catch-up
+    assert pg.status.startswith(f"Catching up with the new settings: iteration {first} of 1000; training loss")
+    assert pg.figure.counter.get_text() == f"iteration {first} of 1000"
+    assert pg.image.format == "jpeg"  # a frame of an animation
+    seen = [pg.session.iteration]
+    while pg.catching_up:
+        tick(pg)
+        seen.append(pg.session.iteration)
+    per_tick = fitting(CATCH_UP_TRAIN_MS)
+    assert seen == [min(first + i * per_tick, 1000) for i in range(len(seen))]
+    assert not any(c.playing for c in pg.clocks) and pg.image.format == "png"
+    assert pg.status.startswith("Iteration 1000;")
+    assert_same_run(pg, make_playground(num_iters=1000))  # however it was split, the same run
+
+
+def test_a_newer_change_starts_the_catch_up_again_and_wait_finishes_it(slow_machine):
+    pg = make_playground(budget=True, num_iters=1000)
+    tick(pg)
+    pg.controls["step_size"].value = 0.1
+    assert pg.catching_up and pg.session.iteration == fitting(FRAME_TRAIN_MS)
+    assert pg.session.history[0].iteration == 0 and "step size 0.1," in pg.status
+    pg.wait()
+    assert not pg.catching_up and not any(c.playing for c in pg.clocks)
+    assert_same_run(pg, make_playground(num_iters=1000, step_size=0.1))
+
+
+def test_play_while_catching_up_trains_on_from_where_it_stands(slow_machine):
+    pg = make_playground(budget=True, num_iters=1000, speed=10)
+    at = pg.session.iteration
+    pg.play()
+    tick(pg)
+    assert not pg.catching_up and pg.session.iteration == at + 10 and pg.status.startswith(f"Iteration {at + 10};")
+
+
+def test_a_frame_trains_fewer_iterations_when_they_do_not_fit_and_says_so(slow_machine):
+    pg = make_playground(budget=True, num_iters=50, speed=200)
+    pg.wait()
+    pg.play()
+    tick(pg)
+    fitted = fitting(FRAME_TRAIN_MS)
+    assert pg.session.iteration == 50 + fitted and pg.session.last_step == fitted
+    assert f"{fitted} of the 200 iterations a frame fitted in the last frame's time" in pg.status
+    pg.pause()
+    pg.step()  # Step trains all of them, however long that takes
+    assert pg.session.iteration == 50 + fitted + 200 and "fitted" not in pg.status
+
+
 # ------------------------------------------------------------------ playing
 
 def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
@@ -168,7 +247,7 @@ def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
 
 
 def test_frames_are_paced_by_the_kernel_whichever_clock_ticks():
-    pg = Playground(frame_interval_ms=50)
+    pg = Playground(frame_interval_ms=50, budget=False)
     now = [100.0]
     pg.clock_time = lambda: now[0]
     pg.play()
@@ -217,7 +296,7 @@ def test_speed_sets_the_iterations_per_frame(pg):
 
 
 @pytest.mark.parametrize("name, value", [("model", "linear"), ("hidden_size", 20), ("classes", 4),
-                                         ("points_per_class", 50), ("noise", 0.5), ("test_share", 0.4)])
+                                         ("points_per_class", 50), ("noise", 0.5), ("held_out_share", 0.4)])
 def test_model_and_data_changes_while_playing_reset_and_keep_playing(pg, name, value):
     pg.play()
     tick(pg, 2)
@@ -278,7 +357,7 @@ def test_a_run_that_diverges_while_playing_stops_and_says_why(model):
 
 
 def test_step_size_times_reg_above_two_is_named_as_the_cause():
-    pg = Playground(step_size=10.0, reg=1.0, num_iters=200)
+    pg = Playground(step_size=10.0, reg=1.0, num_iters=200, budget=False)
     assert pg.session.diverged is not None
     assert "step_size x reg = 10 is above 2" in pg.status
     assert "step size x reg = 10 is above 2" in pg.figure.message.get_text()
@@ -300,7 +379,7 @@ def test_pixels_and_the_plane_map_both_ways(pg):
 
 
 def test_a_click_adds_a_point_of_the_chosen_class_there(pg):
-    n_train, n_test = len(pg.session.data.train[1]), len(pg.session.data.test[1])
+    n_train, n_test = len(pg.session.data.train[1]), len(pg.session.data.held_out[1])
     pg.click_class.value = 2
     click(pg, 1.2, -1.1)
     X, y = pg.session.data.train
@@ -309,7 +388,7 @@ def test_a_click_adds_a_point_of_the_chosen_class_there(pg):
     assert pg.session.iteration == 500  # paused: retrained from the seed with the new point
     assert f"{n_train + 1} training and {n_test} held-out points" in pg.status
     click(pg, -1.2, 1.2, shift=True)
-    assert len(pg.session.data.test[1]) == n_test + 1 and pg.session.data.test[1][-1] == 2
+    assert len(pg.session.data.held_out[1]) == n_test + 1 and pg.session.data.held_out[1][-1] == 2
     count = len(pg.session.data.y)
     pg.events._handle_mouse_msg(None, {"event": "click", "type": "click", "dataX": 3, "dataY": 3,
                                        "shiftKey": False}, [])
@@ -415,6 +494,45 @@ def test_widget_holds_every_control_the_figure_and_the_status(pg):
     assert repr(pg.widget).startswith("Playground: live training")
 
 
+def slider_values(control):
+    """Every value a control offers, as the learner sees the positions."""
+    if isinstance(control, widgets.FloatLogSlider):
+        n = round((control.max - control.min) / control.step)
+        return tuple(control.base ** (control.min + i * control.step) for i in range(n + 1))
+    if isinstance(control, (widgets.IntSlider, widgets.FloatSlider)):
+        n = round((control.max - control.min) / control.step)
+        return tuple(control.min + i * control.step for i in range(n + 1))
+    return tuple(o[1] if isinstance(o, tuple) else o for o in control.options)
+
+
+def test_every_control_offers_exactly_the_positions_of_its_setting(pg):
+    for setting in SETTINGS:
+        if not setting.control:
+            assert setting.name not in pg.controls
+            continue
+        control = pg.controls[setting.name]
+        assert control.description == setting.label
+        if setting.kind == "option":
+            assert slider_values(control) == setting.positions
+        else:
+            np.testing.assert_allclose(slider_values(control), setting.slider_positions(), rtol=1e-12)
+        for value in setting.slider_positions():
+            assert setting.check(value) == pytest.approx(value)  # every position passes the check
+        if setting.kind == "option":
+            assert [label for label, _ in control.options] == [setting.labels[v] for v in setting.positions]
+
+
+def test_the_settings_table_exports_as_json_with_every_slider_position():
+    exported = json.loads(as_json())
+    assert [entry["name"] for entry in exported] == [s.name for s in SETTINGS]
+    by_name = {entry["name"]: entry for entry in exported}
+    assert by_name["step_size"]["positions"] == list(SETTING["step_size"].slider_positions())
+    assert by_name["step_size"]["positions"][0] == pytest.approx(1e-4)
+    assert by_name["step_size"]["positions"][-1] == pytest.approx(100.0)
+    assert [o["value"] for o in by_name["model"]["options"]] == ["linear", "2-layer"]
+    assert check_settings(**{entry["name"]: entry["default"] for entry in exported}) == DEFAULTS
+
+
 def test_classroom_mode_shows_only_the_chosen_controls():
     pg = Playground(model="linear", show=("step_size", "reg"))
     inside = list(descendants(pg.widget))
@@ -453,7 +571,7 @@ def test_nothing_leaks_into_pyplot_or_stdout(capsys):
     ({"classes": 7}, ValueError, "classes must be between 2 and 6"),
     ({"points_per_class": 0}, ValueError, "points_per_class must be an integer >= 1"),
     ({"noise": 2.0}, ValueError, "noise must be between 0 and 1"),
-    ({"test_share": 0.9}, ValueError, "test_share must be between 0 and 0.5"),
+    ({"held_out_share": 0.9}, ValueError, "held_out_share must be between 0 and 0.5"),
     ({"data_seed": -1}, ValueError, "data_seed must be an integer >= 0"),
     ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
     ({"learning_rate": 0.1}, TypeError, r"unknown playground setting\(s\) \['learning_rate'\]"),

@@ -2,13 +2,15 @@
 
 Three modules, each importing only the ones before it:
 
-* ``state``: settings, data, the training run (NumPy and ``helpers`` only);
+* ``settings``: the table of settings, their ranges and checks (no NumPy needed);
+* ``state``: data, the training run (NumPy and ``helpers`` only);
 * ``render``: the figure (matplotlib, Agg);
 * ``controls``: the widgets and what each one does (ipywidgets, ipyevents).
 
 Nothing else in ``helpers`` imports this package.
 """
 from .controls import GROUPS, Playground
-from .state import DEFAULTS, Session
+from .settings import DEFAULTS, SETTINGS
+from .state import Session
 
-__all__ = ["Playground", "Session", "DEFAULTS", "GROUPS"]
+__all__ = ["Playground", "Session", "DEFAULTS", "SETTINGS", "GROUPS"]

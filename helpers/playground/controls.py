@@ -39,22 +39,28 @@ show held-out, hinge lines  redraw                                        shown 
 A run that diverges stops playing and says why; Reset (or any change that resets)
 starts again.
 """
+import functools
 import html
 import math
+import threading
 import time
 
 import ipywidgets as widgets
 
 from .render import PlaygroundFigure
-from .state import (CLASS_RANGE, HIDDEN_SIZES, MODEL_LABELS, MODELS, NOISE_RANGE, NUM_ITERS_CHOICES,
-                    POINTS_PER_CLASS, REG_EXPONENTS, SPEEDS, STEP_SIZE_EXPONENTS, TEST_SHARE_RANGE, Session,
-                    status_text)
+from .settings import SETTINGS
+from .state import Session, status_text
 from ..checks import check_real
 from ..plotting import class_colour, text_colour_on
 
-LOG_STEP = 0.5  # one arrow-key press on a log slider: a factor of sqrt(10) ~ 3.16
 CLOCK_INTERVAL_MS = 50  # each clock's tick
 FRAME_INTERVAL_MS = 30  # the shortest time between two frames: at most about 33 a second
+# How long one frame may train before it is drawn. While playing, a frame that cannot train all of
+# iterations/frame in this time trains fewer (the status line says how many), so that frames keep
+# coming at 10 or more a second at any setting. A retrain after a change while paused shows its
+# first picture after FRAME_TRAIN_MS and then catches up, frame by frame, CATCH_UP_TRAIN_MS at a time.
+FRAME_TRAIN_MS = 40
+CATCH_UP_TRAIN_MS = 100
 GROUPS = ("transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view")
 
 
@@ -63,50 +69,45 @@ def _choices_with(choices, value):
     return tuple(sorted(set(choices) | {value}))
 
 
-def make_controls(s):
-    """The setting controls, in a dict keyed by setting name, set to the (checked) settings ``s``.
+def make_control(setting, value):
+    """The widget for one ``Setting`` (see ``helpers.playground.settings``), set to ``value``.
 
-    'model' : ToggleButtons. 'step_size', 'reg' : FloatLogSlider (half a decade per arrow key).
-    'hidden_size', 'num_iters', 'speed', 'points_per_class' : SelectionSlider over a few sizes.
-    'classes' : IntSlider. 'noise', 'test_share' : FloatSlider. All update on release.
+    "option": ToggleButtons. "log": FloatLogSlider. "number": a SelectionSlider over its
+    positions, else an IntSlider or FloatSlider. Sliders update on release.
     """
     style = {"description_width": "110px"}
-    wide = widgets.Layout(width="360px")
-    common = {"continuous_update": False, "style": style, "layout": wide}
-    controls = {
-        "model": widgets.ToggleButtons(
-            options=[(MODEL_LABELS[m], m) for m in MODELS], value=s["model"], description="model",
-            style={**style, "button_width": "130px"},
-            tooltips=["softmax on the raw (x1, x2)", "one hidden ReLU layer"]),
-        "step_size": widgets.FloatLogSlider(
-            value=s["step_size"], base=10, min=STEP_SIZE_EXPONENTS[0], max=STEP_SIZE_EXPONENTS[1], step=LOG_STEP,
-            readout_format=".3", description="step size", **common),
-        "reg": widgets.FloatLogSlider(
-            value=s["reg"], base=10, min=REG_EXPONENTS[0], max=REG_EXPONENTS[1], step=LOG_STEP,
-            readout_format=".3", description="reg", **common),
-        "hidden_size": widgets.SelectionSlider(
-            options=_choices_with(HIDDEN_SIZES, s["hidden_size"]), value=s["hidden_size"],
-            description="hidden size H", disabled=s["model"] == "linear", **common),
-        "num_iters": widgets.SelectionSlider(
-            options=_choices_with(NUM_ITERS_CHOICES, s["num_iters"]), value=s["num_iters"],
-            description="iterations", **common),
-        "speed": widgets.SelectionSlider(
-            options=_choices_with(SPEEDS, s["speed"]), value=s["speed"], description="iterations/frame", **common),
-        "classes": widgets.IntSlider(
-            value=s["classes"], min=CLASS_RANGE[0], max=CLASS_RANGE[1], description="classes K", **common),
-        "points_per_class": widgets.SelectionSlider(
-            options=_choices_with(POINTS_PER_CLASS, s["points_per_class"]), value=s["points_per_class"],
-            description="points per class", **common),
-        "noise": widgets.FloatSlider(
-            value=s["noise"], min=NOISE_RANGE[0], max=NOISE_RANGE[1], step=0.1, readout_format=".1f",
-            description="noise", **common),
-        "test_share": widgets.FloatSlider(
-            value=s["test_share"], min=TEST_SHARE_RANGE[0], max=TEST_SHARE_RANGE[1], step=0.1,
-            readout_format=".0%", description="held out", **common),
-    }
+    common = {"value": value, "description": setting.label, "tooltip": setting.help}
+    if setting.kind == "option":
+        return widgets.ToggleButtons(options=[(setting.labels[v], v) for v in setting.positions],
+                                     style={**style, "button_width": "130px"}, **common)
+    common.update(style=style, continuous_update=False, layout=widgets.Layout(width="360px"),
+                  readout_format=setting.readout or (".3" if setting.kind == "log" else None))
+    if common["readout_format"] is None:
+        del common["readout_format"]
+    if setting.kind == "log":
+        return widgets.FloatLogSlider(base=10, min=setting.low, max=setting.high, step=setting.step, **common)
+    if setting.positions:
+        return widgets.SelectionSlider(options=_choices_with(setting.positions, value), **common)
+    slider = widgets.IntSlider if setting.integer else widgets.FloatSlider
+    return slider(min=setting.low, max=setting.high, step=setting.step, **common)
+
+
+def make_controls(s):
+    """The setting controls, in a dict keyed by setting name, set to the (checked) settings ``s``."""
+    controls = {setting.name: make_control(setting, s[setting.name]) for setting in SETTINGS if setting.control}
+    controls["hidden_size"].disabled = s["model"] == "linear"
     for name, control in controls.items():
         control.add_class(f"playground-{name.replace('_', '-')}")
     return controls
+
+
+def _one_at_a_time(method):
+    """Run ``method`` holding the playground's lock (see ``Playground``)."""
+    @functools.wraps(method)
+    def locked(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+    return locked
 
 
 def _button(description, name, icon="", tooltip=""):
@@ -134,14 +135,18 @@ class Playground:
     ----------
     **settings : starting settings, see ``helpers.playground.state.check_settings``
         (model, step_size, reg, hidden_size, num_iters, speed, classes, points_per_class,
-        noise, test_share, data_seed). Defaults: the course's spiral with 20% of each
+        noise, held_out_share, data_seed). Defaults: the course's spiral with 20% of each
         class held out, the course's network and its starting weights.
     seed : int >= 0, the starting weights' seed. Seed 0 gives the course's weights.
     show : which groups of controls to show, from ``GROUPS``; default all. Hidden
         controls keep their values; a click on the plot adds points only if "draw" is shown.
         ``Playground(model="linear", show=("step_size", "reg"))`` is a two-slider panel.
-    show_test, show_hinges : the view's starting switches.
+    show_held_out, show_hinges : the view's starting switches.
     frame_interval_ms : the shortest time between two frames while playing (default 30).
+    budget : whether training keeps to each frame's time budget (``FRAME_TRAIN_MS`` and
+        ``CATCH_UP_TRAIN_MS``), so that the playground answers at once at any setting. False
+        trains every frame's full amount and every retrain to its end before drawing, however
+        long that takes: for scripts that want exact, repeatable frames.
 
     Attributes
     ----------
@@ -149,11 +154,24 @@ class Playground:
     history). controls : dict of setting controls. buttons : dict of buttons ('play' is a
     ToggleButton). clocks : the two ``ipywidgets.Play`` whose ticks are frames. image, status_widget :
     the figure and the text under it. status : that text. figure : the ``PlaygroundFigure``.
-    redraw_count : how many frames were drawn.
+    redraw_count : how many frames were drawn. catching_up : whether a retrain is still being drawn.
+
+    Training while paused: a change (or building the playground) retrains from the seed for
+    *iterations* iterations. The first picture comes after ``FRAME_TRAIN_MS`` of training; if the
+    retrain is not done by then, the clocks that drive Play drive it on, frame by frame, and the
+    status line says how far it has got. A newer change starts it again. ``wait()`` finishes it at
+    once. The finished run is the same however it was split into frames.
+
+    Callbacks from the front end run one at a time, and under JupyterLab's comms over kernel
+    subshells they may run beside a cell (``pg.controls['reg'].value = 0.1`` in a cell, say). Every
+    method that changes the session holds one lock, so the two never train at once; a clock tick
+    that finds the lock taken is skipped.
     """
 
-    def __init__(self, *, seed=0, show=None, show_test=True, show_hinges=False,
-                 frame_interval_ms=FRAME_INTERVAL_MS, **settings):
+    def __init__(self, *, seed=0, show=None, show_held_out=True, show_hinges=False,
+                 frame_interval_ms=FRAME_INTERVAL_MS, budget=True, **settings):
+        self._lock = threading.RLock()
+        self.budget = bool(budget)
         self.session = Session(settings, seed=seed)
         show = GROUPS if show is None else tuple(show)
         unknown = set(show) - set(GROUPS)
@@ -174,7 +192,8 @@ class Playground:
         }
         self.buttons["play"].add_class("playground-play")
         self.view = {
-            "show_test": widgets.Checkbox(value=bool(show_test), description="show held-out points", indent=False),
+            "show_held_out": widgets.Checkbox(value=bool(show_held_out), description="show held-out points",
+                                              indent=False),
             "show_hinges": widgets.Checkbox(value=bool(show_hinges), indent=False,
                                             description="show where each hidden unit switches on"),
         }
@@ -214,8 +233,7 @@ class Playground:
         for clock in self.clocks:
             clock.observe(self._on_tick, names="value")
 
-        self.session.retrain()
-        self.draw()
+        self._retrain()
 
     # ----------------------------------------------------------------- layout
 
@@ -227,14 +245,14 @@ class Playground:
         if "model" in shown:
             rows.append(widgets.HBox([c["model"]]))
         left = [c[n] for n in ("step_size", "reg", "hidden_size", "num_iters") if n in shown]
-        right = ([c["classes"], c["points_per_class"], c["noise"], c["test_share"], b["new_sample"]]
+        right = ([c["classes"], c["points_per_class"], c["noise"], c["held_out_share"], b["new_sample"]]
                  if "data" in shown else [])
         if left or right:
             rows.append(widgets.HBox([widgets.VBox(left), widgets.VBox(right)]))
         if "draw" in shown:
             rows.append(widgets.HBox([self.click_class, self.click_swatches, b["clear_points"], b["empty_plane"]]))
         if "view" in shown:
-            rows.append(widgets.HBox([self.view["show_test"], self.view["show_hinges"]]))
+            rows.append(widgets.HBox([self.view["show_held_out"], self.view["show_hinges"]]))
         return rows + [self.image, self.status_widget]
 
     def _click_events(self):
@@ -270,8 +288,20 @@ class Playground:
     def pause(self):
         self.buttons["play"].value = False
 
+    @property
+    def catching_up(self):
+        return self.session.catching_up
+
     # ----------------------------------------------------------------- actions
 
+    def _deadline(self, milliseconds):
+        return self.session.clock() + milliseconds / 1000 if self.budget else math.inf
+
+    def _run_clocks(self, running):
+        for clock in self.clocks:
+            clock.playing = running
+
+    @_one_at_a_time
     def _on_play(self, change):
         playing = change["new"]
         if playing and not self.session.can_train:
@@ -281,33 +311,70 @@ class Playground:
         self.buttons["play"].description = "Pause" if playing else "Play"
         self.buttons["play"].icon = "pause" if playing else "play"
         self.buttons["step"].disabled = playing
-        for clock in self.clocks:
-            clock.playing = playing
+        self._run_clocks(playing or self.catching_up)
 
     def _on_tick(self, change):
-        now = self.clock_time()
-        if self.playing and now - self._last_frame >= self.frame_interval:
+        if not self._lock.acquire(blocking=False):
+            return  # a cell is changing the playground: this tick is skipped
+        try:
+            now = self.clock_time()
+            if now - self._last_frame < self.frame_interval:
+                return
             self._last_frame = now
-            self.frame()
+            if self.playing:
+                self.frame()
+            elif self.catching_up:
+                self._catch_up()
+            else:
+                self._run_clocks(False)
+        finally:
+            self._lock.release()
 
+    @_one_at_a_time
     def frame(self):
-        """One frame of playing: train ``speed`` iterations, redraw; pause if training cannot go on."""
-        self.session.step(self.session.settings["speed"])
+        """One frame of playing: train ``speed`` iterations (fewer if they do not fit in the frame), redraw."""
+        self.session.step(self.session.settings["speed"], self._deadline(FRAME_TRAIN_MS))
         if not self.session.can_train:
             self.pause()
         self.draw(moving=self.playing)
 
+    @_one_at_a_time
     def step(self):
-        """The Step button: one frame's worth of training, from where training stands."""
+        """The Step button: one frame's worth of training (all of it), from where training stands."""
         if not self.playing:
             self.session.step(self.session.settings["speed"])
             self.draw()
 
+    @_one_at_a_time
     def reset(self):
         """The Reset button: back to the seeded starting weights, iteration 0."""
         self.session.reset()
         self.draw()
 
+    @_one_at_a_time
+    def wait(self):
+        """Finish a retrain that is still catching up, at once, and draw the result.
+
+        The front end shows a retrain as it goes; a notebook cell that changes a control and
+        then reads ``status`` calls this first.
+        """
+        if self.catching_up:
+            self.session.advance()
+            self.draw()
+        if not self.playing:
+            self._run_clocks(False)
+
+    def _retrain(self):
+        """Start a retrain from the seed: train for the first picture, then let the clocks draw the rest."""
+        self.session.start_retrain()
+        self._catch_up(FRAME_TRAIN_MS)
+
+    def _catch_up(self, milliseconds=CATCH_UP_TRAIN_MS):
+        done = self.session.advance(self._deadline(milliseconds))
+        self.draw(moving=not done)
+        self._run_clocks(self.playing or not done)
+
+    @_one_at_a_time
     def _on_setting(self, change):
         name = next(n for n, c in self.controls.items() if c is change["owner"])
         if name == "model":
@@ -330,16 +397,18 @@ class Playground:
             return
         if name == "speed":
             return
-        self.session.retrain()
-        self.draw()
+        self._retrain()
 
+    @_one_at_a_time
     def _change_data(self, **changes):
         self._after_change(self.session.apply(**changes))
 
+    @_one_at_a_time
     def _set_points(self, points, spiral):
         self.session.set_points(points, spiral)
         self._after_change("reset")
 
+    @_one_at_a_time
     def on_click(self, event):
         """A click on the figure (an ipyevents message): add a point of the chosen class there.
 
@@ -356,12 +425,13 @@ class Playground:
 
     # ----------------------------------------------------------------- drawing
 
+    @_one_at_a_time
     def draw(self, moving=False):
         """Redraw the figure and the status line from the session.
 
         moving : a frame of a running animation, sent as JPEG (fast to encode); otherwise PNG (sharp).
         """
-        self.figure.update(self.session, show_test=self.view["show_test"].value,
+        self.figure.update(self.session, show_held_out=self.view["show_held_out"].value,
                            show_hinges=self.view["show_hinges"].value)
         with self.image.hold_sync():
             self.image.format = "jpeg" if moving else "png"

@@ -24,7 +24,9 @@ from matplotlib.lines import Line2D
 from ..plotting import (CLASS_CMAP, CLASS_NORM, HELD_OUT_LINESTYLE, HELD_OUT_RING, REGION_CMAP,
                         SETTING_COLOURS, TRAINING_EDGE, TRAINING_LINESTYLE, class_colour, class_handles,
                         held_out_effects, marker_paths, split_handles)
-from .state import MODEL_LABELS, divergence_cause
+from ..models import is_two_layer
+from .settings import MODEL_LABELS
+from .state import divergence_cause
 
 EXTENT = (-1.5, 1.5, -1.5, 1.5)  # the plane shown: the spiral's radius is at most 1
 MESH_STEP = 0.03  # spacing of the mesh whose predicted classes colour the regions: 100 x 100 cells
@@ -92,7 +94,7 @@ class PlaygroundFigure:
                                        animated=True)
         self.train_points.set_cmap(CLASS_CMAP)  # class k's colour, whatever the number of classes
         self.train_points.set_norm(CLASS_NORM)
-        self.test_points = ax.scatter([], [], s=HELD_OUT_SIZE, facecolors="white", edgecolors="black",
+        self.held_out_points = ax.scatter([], [], s=HELD_OUT_SIZE, facecolors="white", edgecolors="black",
                                       linewidths=HELD_OUT_RING, path_effects=held_out_effects(), animated=True)
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=11,
                                color="darkred", animated=True,
@@ -102,7 +104,7 @@ class PlaygroundFigure:
         ax = self.ax_loss
         (self.train_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=TRAINING_LINESTYLE,
                                      animated=True)
-        (self.test_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=HELD_OUT_LINESTYLE,
+        (self.held_out_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=HELD_OUT_LINESTYLE,
                                     animated=True)
         self.chance_line = ax.axhline(math.log(3), color="grey", linestyle=":")
         self.stop_line = ax.axvline(0, color="darkred", linestyle="--", animated=True)
@@ -137,12 +139,12 @@ class PlaygroundFigure:
         for start in range(0, len(P), rows):
             chunk = slice(start, start + rows)
             scores = P[chunk] @ params["W"] + params["b"]
-            if "W2" in params:
+            if is_two_layer(params):
                 scores = np.maximum(scores, 0.0, out=scores) @ params["W2"] + params["b2"]
             classes[chunk] = np.argmax(scores, axis=1)
         return classes.reshape(self.xx.shape)
 
-    def update(self, session, *, show_test=True, show_hinges=False):
+    def update(self, session, *, show_held_out=True, show_hinges=False):
         """Show the session's current state: regions, points, hinge lines, losses."""
         s, data, K = session.settings, session.data, session.data.K
         diverged = session.diverged
@@ -166,7 +168,7 @@ class PlaygroundFigure:
         for collection in (self.alive_hinges, self.dead_hinges):
             collection.set_visible(hinges is not None)
         for scatter, (X, y), visible in ((self.train_points, data.train, True),
-                                         (self.test_points, data.test, show_test)):
+                                         (self.held_out_points, data.held_out, show_held_out)):
             scatter.set_offsets(X if len(y) else np.zeros((0, 2)))
             scatter.set_paths(marker_paths(y))
             if scatter is self.train_points:  # filled with the class's colour
@@ -176,32 +178,32 @@ class PlaygroundFigure:
             scatter.set_visible(visible and len(y) > 0)
 
         # right: the training and held-out losses, and the iteration counter
-        history = session.history
+        history = session.shown_history()
         iterations = [h.iteration for h in history]
         train_losses = [h.train_loss for h in history if h.train_loss is not None]
-        test_losses = [h.test_loss for h in history if h.test_loss is not None]
+        held_out_losses = [h.held_out_loss for h in history if h.held_out_loss is not None]
         self.train_line.set_data(iterations[:len(train_losses)], train_losses)
-        self.test_line.set_data(iterations[:len(test_losses)], test_losses)
-        self.test_line.set_visible(bool(test_losses))
+        self.held_out_line.set_data(iterations[:len(held_out_losses)], held_out_losses)
+        self.held_out_line.set_visible(bool(held_out_losses))
         self.stop_line.set_xdata([diverged.iteration] * 2 if diverged else [0, 0])
         self.stop_line.set_visible(diverged is not None)
-        self.counter.set_text(f"iteration {session.iteration}")
+        self.counter.set_text(f"iteration {session.iteration}" + (f" of {session.target}" if session.catching_up else ""))
 
         x_max = nice_ceiling(max(100, session.iteration, s["num_iters"]))
-        y_max = math.ceil(1.1 * max([math.log(K)] + train_losses + test_losses) / 0.5) * 0.5
+        y_max = math.ceil(1.1 * max([math.log(K)] + train_losses + held_out_losses) / 0.5) * 0.5
         if diverged:  # the last losses shoot off the scale: show the run up to the blow-up, at a readable scale
             y_max = min(y_max, math.ceil(3 * math.log(K)))
             x_max = nice_ceiling(max(10, 1.2 * diverged.iteration))
         title = MODEL_LABELS[s["model"]] + (f" (H = {s['hidden_size']})" if s["model"] == "2-layer" else "")
-        layout_key = (K, title, x_max, y_max, bool(test_losses), hinges is not None, diverged is not None)
+        layout_key = (K, title, x_max, y_max, bool(held_out_losses), hinges is not None, diverged is not None)
         if layout_key != self._layout_key:
-            self._set_background(K, title, x_max, y_max, bool(test_losses), hinges is not None, diverged)
+            self._set_background(K, title, x_max, y_max, bool(held_out_losses), hinges is not None, diverged)
             self._layout_key = layout_key
 
-    def _set_background(self, K, title, x_max, y_max, has_test, has_hinges, diverged):
+    def _set_background(self, K, title, x_max, y_max, has_held_out, has_hinges, diverged):
         """Redraw what stays the same between frames (titles, legends, axes) and keep it as pixels."""
         training, held_out = split_handles(markersize=6)
-        handles = class_handles(K) + [training] + ([held_out] if has_test else [])
+        handles = class_handles(K) + [training] + ([held_out] if has_held_out else [])
         if has_hinges:
             handles += [Line2D([], [], color="black", alpha=0.55, label="a unit turns on"),
                         Line2D([], [], color="dimgrey", linestyle="--", alpha=0.55, label="dead unit")]
@@ -215,7 +217,7 @@ class PlaygroundFigure:
         self.chance_line.set_ydata([chance, chance])
         loss_handles = [Line2D([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=TRAINING_LINESTYLE,
                                label="training loss")]
-        if has_test:
+        if has_held_out:
             loss_handles.append(Line2D([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=HELD_OUT_LINESTYLE,
                                        label="held-out loss"))
         loss_handles.append(Line2D([], [], color="grey", linestyle=":", label=f"chance, ln {K} = {chance:.3f}"))
@@ -233,8 +235,8 @@ class PlaygroundFigure:
         self.full_draws += 1
 
     def animated_artists(self):
-        return [self.regions, self.alive_hinges, self.dead_hinges, self.train_points, self.test_points,
-                self.message, self.train_line, self.test_line, self.stop_line, self.counter]
+        return [self.regions, self.alive_hinges, self.dead_hinges, self.train_points, self.held_out_points,
+                self.message, self.train_line, self.held_out_line, self.stop_line, self.counter]
 
     def render(self):
         """Draw the frame into the canvas: the kept background, the moving artists on top."""
@@ -248,7 +250,7 @@ class PlaygroundFigure:
                 self._paint_regions()
             elif artist is self.train_points:
                 self._paint_points(points)
-            elif artist is not self.test_points:  # drawn with the training points
+            elif artist is not self.held_out_points:  # drawn with the training points
                 artist.axes.draw_artist(artist)
         return PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
 
@@ -260,7 +262,7 @@ class PlaygroundFigure:
         hundreds of markers again. Returns ``(where, colours, alpha)``: flat pixel indices,
         their RGB (float32, (m, 3)) and opacity ((m, 1)).
         """
-        scatters = [s for s in (self.train_points, self.test_points) if s.get_visible()]
+        scatters = [s for s in (self.train_points, self.held_out_points) if s.get_visible()]
         # what the points look like: where they are, and their classes (the colours and shapes)
         key = tuple((s.get_offsets().tobytes(), np.asarray(s.get_array() if s.get_array() is not None
                                                           else s.get_edgecolor()).tobytes()) for s in scatters)

@@ -1,4 +1,4 @@
-"""The playground's state and training: settings, data, parameters, history. No widgets, no drawing.
+"""The playground's state and training: data, parameters, history. No widgets, no drawing.
 
 A ``Session`` holds one data set (training points and held-out points), one
 model's parameters and how far training has got. It trains in chunks with
@@ -6,102 +6,29 @@ model's parameters and how far training has got. It trains in chunks with
 Step), and after each chunk records the training and held-out loss and
 accuracy. It says why, and when, if training diverged.
 
+A retrain after a change can also run in pieces, each ending at a deadline
+(``start_retrain``, then ``advance`` until it says it is done), so that a front end
+can draw it as it goes; the pieces give exactly the run that ``retrain`` gives at once.
+The settings and their checks are in ``helpers.playground.settings``.
+
 Everything here is deterministic: the data come from ``data_seed``, the split
 into training and held-out points from the same generator, and the starting
 weights from ``seed``, so the same settings always give the same run.
 """
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..checks import check_positive_int, check_real
 from ..data import make_spiral
-from ..models import dead_units, forward, init_linear, init_two_layer, predict
+from ..models import dead_units, forward, init_linear, init_two_layer, is_two_layer, predict
 from ..softmax import softmax_loss
 from ..train import Divergence, train
-
-MODELS = ("linear", "2-layer")
-MODEL_LABELS = {"linear": "linear classifier", "2-layer": "2-layer net"}
-
-# Slider ranges, as powers of ten. The step size runs from "barely moves" (1e-4)
-# to "blows up within a few iterations" (100, for both models); reg from
-# "practically none" to "so strong that the weights stay near zero" (1).
-STEP_SIZE_EXPONENTS = (-4.0, 2.0)
-REG_EXPONENTS = (-5.0, 0.0)
-HIDDEN_SIZES = (1, 2, 3, 5, 10, 20, 50, 100, 200)
-NUM_ITERS_CHOICES = (50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000)
-SPEEDS = (1, 2, 5, 10, 20, 50, 100, 200)  # iterations per frame
-CLASS_RANGE = (2, 6)
-POINTS_PER_CLASS = (5, 10, 20, 50, 100, 200)
-NOISE_RANGE = (0.0, 1.0)
-TEST_SHARE_RANGE = (0.0, 0.5)
-
-DEFAULTS = {
-    "model": "2-layer", "step_size": 1.0, "reg": 1e-3, "hidden_size": 100, "num_iters": 500, "speed": 20,
-    "classes": 3, "points_per_class": 100, "noise": 0.2, "test_share": 0.2, "data_seed": 0,
-}
-# What a change of each setting does while training runs (see ``Session.apply``):
-# these apply from the next chunk, everything else starts again from the seeded weights.
-LIVE_SETTINGS = frozenset({"step_size", "reg", "speed"})
-DATA_SETTINGS = frozenset({"classes", "points_per_class", "noise", "test_share", "data_seed"})
+from .settings import DATA_SETTINGS, LIVE_SETTINGS, MODEL_LABELS, MODELS, check_settings
 
 LOSS_POINTS = 50  # a run of num_iters iterations records about this many points
-
-
-# --------------------------------------------------------------------------- checks
-
-def _check_choice(value, name, choices):
-    if value not in choices:
-        raise ValueError(f"{name} must be one of {tuple(choices)}; got {value!r}")
-    return value
-
-
-def _check_in_range(value, name, low, high, *, log=False):
-    value = check_real(value, name, positive=log)
-    # a small tolerance: 10 ** -4 computed here and in the browser may differ in the last bit
-    if not low - 1e-9 * abs(low) <= value <= high + 1e-9 * abs(high):
-        raise ValueError(f"{name} must be between {low:g} and {high:g} (the slider's range); got {value:g}")
-    return value
-
-
-def _check_log_range(value, name, exponents):
-    return _check_in_range(value, name, 10.0 ** exponents[0], 10.0 ** exponents[1], log=True)
-
-
-def check_settings(**settings):
-    """Validate playground settings; return a complete dict keyed like ``DEFAULTS``.
-
-    Missing keys take their default. model : "linear" or "2-layer". step_size : float in
-    [1e-4, 100]. reg : float in [1e-5, 1]. hidden_size : int >= 1. num_iters : int >= 0,
-    the length of a paused retrain. speed : int >= 1, iterations per frame. classes : int
-    in [2, 6]. points_per_class : int >= 1. noise : float in [0, 1], the angle noise.
-    test_share : float in [0, 0.5], the share of each class held out. data_seed : int >= 0.
-    """
-    unknown = set(settings) - set(DEFAULTS)
-    if unknown:
-        raise TypeError(f"unknown playground setting(s) {sorted(unknown)}; the settings are {sorted(DEFAULTS)}")
-    s = {**DEFAULTS, **settings}
-    return {
-        "model": _check_choice(s["model"], "model", MODELS),
-        "step_size": _check_log_range(s["step_size"], "step_size", STEP_SIZE_EXPONENTS),
-        "reg": _check_log_range(s["reg"], "reg", REG_EXPONENTS),
-        "hidden_size": check_positive_int(s["hidden_size"], "hidden_size"),
-        "num_iters": check_positive_int(s["num_iters"], "num_iters", minimum=0),
-        "speed": check_positive_int(s["speed"], "speed"),
-        "classes": _check_classes(s["classes"]),
-        "points_per_class": check_positive_int(s["points_per_class"], "points_per_class"),
-        "noise": _check_in_range(s["noise"], "noise", *NOISE_RANGE),
-        "test_share": _check_in_range(s["test_share"], "test_share", *TEST_SHARE_RANGE),
-        "data_seed": check_positive_int(s["data_seed"], "data_seed", minimum=0),
-    }
-
-
-def _check_classes(value):
-    value = check_positive_int(value, "classes")
-    if not CLASS_RANGE[0] <= value <= CLASS_RANGE[1]:
-        raise ValueError(f"classes must be between {CLASS_RANGE[0]} and {CLASS_RANGE[1]}; got {value}")
-    return value
 
 
 def record_every_for(num_iters):
@@ -115,41 +42,41 @@ def record_every_for(num_iters):
 class Dataset:
     """Points with labels, each either a training point or a held-out one.
 
-    X : (n, 2) float. y : (n,) int in [0, K). held_out : (n,) bool. K : number of classes.
+    X : (n, 2) float. y : (n,) int in [0, K). is_held_out : (n,) bool. K : number of classes.
     """
 
     X: np.ndarray
     y: np.ndarray
-    held_out: np.ndarray
+    is_held_out: np.ndarray
     K: int
 
     @property
     def train(self):
         """``(X, y)`` of the training points."""
-        return self.X[~self.held_out], self.y[~self.held_out]
+        return self.X[~self.is_held_out], self.y[~self.is_held_out]
 
     @property
-    def test(self):
+    def held_out(self):
         """``(X, y)`` of the held-out points."""
-        return self.X[self.held_out], self.y[self.held_out]
+        return self.X[self.is_held_out], self.y[self.is_held_out]
 
 
-def spiral_split(points_per_class, classes, noise, test_share, data_seed):
+def spiral_split(points_per_class, classes, noise, held_out_share, data_seed):
     """The spiral drawn from ``RandomState(data_seed)``, and a held-out share of each class.
 
     The spiral's draws come first, so ``data_seed=0`` with the course's N = 100, K = 3 and
     noise 0.2 gives the course's 300 points; the same generator then picks
-    ``round(test_share * points_per_class)`` points of each class to hold out.
+    ``round(held_out_share * points_per_class)`` points of each class to hold out.
     Returns a ``Dataset``.
     """
     rng = np.random.RandomState(data_seed)
     X, y = make_spiral(points_per_class, classes, noise, rng=rng)
-    held_out = np.zeros(len(y), dtype=bool)
-    n_test = round(test_share * points_per_class)
+    is_held_out = np.zeros(len(y), dtype=bool)
+    n_held_out = round(held_out_share * points_per_class)
     for k in range(classes):
         members = np.flatnonzero(y == k)
-        held_out[rng.permutation(members)[:n_test]] = True
-    return Dataset(X, y.astype(np.int64), held_out, classes)
+        is_held_out[rng.permutation(members)[:n_held_out]] = True
+    return Dataset(X, y.astype(np.int64), is_held_out, classes)
 
 
 def with_points(data, points):
@@ -163,8 +90,8 @@ def with_points(data, points):
         return data
     X = np.vstack([data.X, np.array([p[:2] for p in kept], dtype=float)])
     y = np.concatenate([data.y, np.array([p[2] for p in kept], dtype=np.int64)])
-    held_out = np.concatenate([data.held_out, np.array([bool(p[3]) for p in kept])])
-    return Dataset(X, y, held_out, data.K)
+    is_held_out = np.concatenate([data.is_held_out, np.array([bool(p[3]) for p in kept])])
+    return Dataset(X, y, is_held_out, data.K)
 
 
 def empty_dataset(K):
@@ -181,7 +108,8 @@ def initial_params(model, K, hidden_size, seed, skip=0):
     then, for the network, ``W`` (2, H) and ``W2`` (H, K). So ``seed=0, skip=300`` gives
     the course's starting weights for both models. Biases start at zero.
     """
-    _check_choice(model, "model", MODELS)
+    if model not in MODELS:
+        raise ValueError(f"model must be one of {MODELS}; got {model!r}")
     rng = np.random.RandomState(seed)
     rng.standard_normal(skip)
     linear = init_linear(2, K, rng=rng)
@@ -237,9 +165,9 @@ class Snapshot:
 
     iteration: int
     train_loss: float
-    test_loss: float
+    held_out_loss: float
     train_accuracy: float
-    test_accuracy: float
+    held_out_accuracy: float
 
 
 class Session:
@@ -252,7 +180,10 @@ class Session:
     Attributes: ``settings``, ``data`` (a ``Dataset``), ``params``, ``iteration``,
     ``history`` (list of ``Snapshot``, one at iteration 0 and one after every chunk),
     ``diverged`` (``None`` or a ``Divergence`` with the absolute iteration).
+    ``clock`` is what deadlines are read on, ``time.perf_counter`` (a test can put a fake one here).
     """
+
+    clock = staticmethod(time.perf_counter)
 
     def __init__(self, settings=None, *, seed=0, points=(), spiral=True):
         self.settings = check_settings(**(settings or {}))
@@ -266,7 +197,7 @@ class Session:
 
     def _make_data(self):
         s = self.settings
-        base = (spiral_split(s["points_per_class"], s["classes"], s["noise"], s["test_share"], s["data_seed"])
+        base = (spiral_split(s["points_per_class"], s["classes"], s["noise"], s["held_out_share"], s["data_seed"])
                 if self.spiral else empty_dataset(s["classes"]))
         return with_points(base, self.points)
 
@@ -280,17 +211,36 @@ class Session:
         self.params = self.initial_params()
         self.iteration = 0
         self.diverged = None
+        self.target = None  # while a retrain catches up: the iteration it trains to
+        self.last_step = 0  # how many iterations the last ``step`` ran
         self._reference_loss = None
+        self._seconds_per_iteration = None  # measured while training, for the deadlines
+        self._now = None  # the snapshot ``now`` made last
         self.history = [self.snapshot()]
 
     def snapshot(self):
         train_loss, train_acc = loss_and_accuracy(self.params, *self.data.train)
-        test_loss, test_acc = loss_and_accuracy(self.params, *self.data.test)
-        return Snapshot(self.iteration, train_loss, test_loss, train_acc, test_acc)
+        held_out_loss, held_out_acc = loss_and_accuracy(self.params, *self.data.held_out)
+        return Snapshot(self.iteration, train_loss, held_out_loss, train_acc, held_out_acc)
 
     @property
     def latest(self):
+        """The last recorded ``Snapshot``."""
         return self.history[-1]
+
+    def now(self):
+        """A ``Snapshot`` of where training stands: the latest, or, between two records of a retrain
+        that is catching up, a new one (not recorded)."""
+        if self.latest.iteration == self.iteration or self.diverged is not None:
+            return self.latest
+        if self._now is None or self._now.iteration != self.iteration:
+            self._now = self.snapshot()
+        return self._now
+
+    def shown_history(self):
+        """The history, with where training stands added at its end: what a front end draws."""
+        now = self.now()
+        return self.history if now is self.latest else self.history + [now]
 
     @property
     def can_train(self):
@@ -299,16 +249,14 @@ class Session:
 
     # ----------------------------------------------------------------- training
 
-    def step(self, num_iters):
-        """Train ``num_iters`` more iterations from where training stands; record a snapshot.
+    def _train(self, num_iters):
+        """Train ``num_iters`` iterations from where training stands, without a snapshot; return how many ran.
 
-        Does nothing if training diverged or there are no training points. Returns
-        whether training can go on.
+        Training in pieces gives exactly the parameters of one long call: ``train`` starts each call
+        from the parameters it is given, and ``reference_loss`` keeps the divergence test the same.
         """
-        num_iters = check_positive_int(num_iters, "num_iters")
-        if not self.can_train:
-            return False
         s = self.settings
+        start = self.clock()
         result = train(self.params, *self.data.train, step_size=s["step_size"], reg=s["reg"],
                        num_iters=num_iters, record_every=num_iters, reference_loss=self._reference_loss)
         if self._reference_loss is None and result.loss_history:
@@ -319,20 +267,78 @@ class Session:
             d = result.diverged
             self.diverged = Divergence(self.iteration - result.iterations + d.iteration, d.loss, d.reason)
         if result.iterations:
+            self._seconds_per_iteration = (self.clock() - start) / result.iterations
+        return result.iterations
+
+    def _affordable(self, most, deadline):
+        """How many of ``most`` iterations fit before ``deadline`` (a ``clock()`` time) at the measured rate.
+
+        All of them with no deadline; one while the rate is not yet known (that piece measures it).
+        """
+        if deadline == math.inf:
+            return most
+        if self._seconds_per_iteration is None:
+            return min(1, most)
+        return max(0, min(most, int((deadline - self.clock()) / self._seconds_per_iteration)))
+
+    def step(self, num_iters, deadline=math.inf):
+        """Train up to ``num_iters`` more iterations from where training stands; record a snapshot.
+
+        deadline : a ``clock()`` time; training stops once no more iterations fit before it at
+            the measured rate (but at least one runs). ``last_step`` then says how many ran.
+        Does nothing if training diverged or there are no training points. Returns whether
+        training can go on.
+        """
+        num_iters = check_positive_int(num_iters, "num_iters")
+        self.target = None
+        if not self.can_train:
+            return False
+        done = 0
+        while done < num_iters and self.can_train:
+            n = self._affordable(num_iters - done, deadline)
+            if n == 0 and done:
+                break
+            done += self._train(max(n, 1))
+        self.last_step = done
+        if done:
             self.history.append(self.snapshot())
         return self.diverged is None
 
-    def run(self, num_iters, chunk):
-        """Train ``num_iters`` more iterations in chunks of ``chunk`` (a snapshot after each)."""
-        end = self.iteration + num_iters
-        while self.iteration < end and self.step(min(chunk, end - self.iteration)):
-            pass
+    def start_retrain(self):
+        """Back to the seeded starting weights, with ``settings['num_iters']`` iterations to train (see ``advance``)."""
+        self.reset()
+        self.target = self.settings["num_iters"]
+
+    @property
+    def catching_up(self):
+        """Whether a retrain started by ``start_retrain`` has iterations left to train."""
+        return self.target is not None and self.iteration < self.target and self.can_train
+
+    def advance(self, deadline=math.inf):
+        """Train the retrain under way towards its ``target``, until done or past ``deadline``; return whether done.
+
+        deadline : a ``clock()`` time, as for ``step`` (at least one iteration runs per call).
+        A snapshot is recorded every ``record_every_for(target)`` iterations and at the end, so
+        the run, its history and its result are the same however the deadlines split it.
+        """
+        every = record_every_for(self.target or 1)
+        done = 0
+        while self.catching_up:
+            boundary = min(self.target, (self.iteration // every + 1) * every)
+            n = self._affordable(boundary - self.iteration, deadline)
+            if n == 0 and done:
+                break
+            done += self._train(max(n, 1))
+            if self.iteration == boundary or (self.diverged and self.iteration > self.latest.iteration):
+                self.history.append(self.snapshot())
+        if not self.catching_up:
+            self.target = None
+        return self.target is None
 
     def retrain(self):
-        """Start again from the seeded weights and train ``settings['num_iters']`` iterations."""
-        self.reset()
-        n = self.settings["num_iters"]
-        self.run(n, record_every_for(n))
+        """Start again from the seeded weights and train ``settings['num_iters']`` iterations, all at once."""
+        self.start_retrain()
+        self.advance()
 
     # ----------------------------------------------------------------- changes
 
@@ -377,7 +383,7 @@ class Session:
     def loss_curves(self):
         """``(training, held_out)``: two lists of ``(iteration, data loss)``, ready for ``plot_loss_curve``."""
         train = [(h.iteration, h.train_loss) for h in self.history if h.train_loss is not None]
-        held_out = [(h.iteration, h.test_loss) for h in self.history if h.test_loss is not None]
+        held_out = [(h.iteration, h.held_out_loss) for h in self.history if h.held_out_loss is not None]
         return train, held_out
 
     def predict(self, P):
@@ -386,7 +392,7 @@ class Session:
 
     def hinges(self, extent):
         """``(segments (H, 2, 2), dead (H,) bool)`` for the network; ``None`` for the linear classifier."""
-        if "W2" not in self.params:
+        if not is_two_layer(self.params):
             return None
         return hinge_segments(self.params["W"], self.params["b"], extent), dead_units(self.params, self.data.train[0])
 
@@ -413,27 +419,31 @@ def status_text(session):
     Losses have three decimals and accuracies two, so that the text is the same on any CPU
     and BLAS for the playground's short runs.
     """
-    s, snap, data = session.settings, session.latest, session.data
+    s, snap, data = session.settings, session.now(), session.data
     where = f"[{describe_settings(s)}]"
     if session.diverged is not None:
         d = session.diverged
         text = str(d)
         return (f"{text[0].upper()}{text[1:]}. Nothing worth plotting was learned; "
                 f"set a smaller step size (releasing the slider trains again from the start). {where}")
-    n_train, n_test = len(data.train[1]), len(data.test[1])
+    n_train, n_held_out = len(data.train[1]), len(data.held_out[1])
     if n_train == 0:
         return f"No training points: click on the plot to add some (shift-click adds a held-out point). {where}"
     parts = [f"Iteration {snap.iteration}", f"training loss {snap.train_loss:.3f}"]
-    if n_test:
-        parts.append(f"held-out loss {snap.test_loss:.3f}")
+    if session.catching_up:  # drawn as it trains: say how far it has got
+        parts[0] = f"Catching up with the new settings: iteration {snap.iteration} of {session.target}"
+    if n_held_out:
+        parts.append(f"held-out loss {snap.held_out_loss:.3f}")
     parts.append(f"training accuracy {snap.train_accuracy:.2f}")
-    if n_test:
-        parts.append(f"held-out accuracy {snap.test_accuracy:.2f}")
+    if n_held_out:
+        parts.append(f"held-out accuracy {snap.held_out_accuracy:.2f}")
+    if 0 < session.last_step < s["speed"]:
+        parts.append(f"{session.last_step} of the {s['speed']} iterations a frame fitted in the last frame's time")
     chance = math.log(data.K)
     if snap.train_loss > chance + 5e-4:
         parts.append(f"worse than guessing every class equally (ln {data.K} = {chance:.3f})")
-    if "W2" in session.params:
+    if is_two_layer(session.params):
         dead = dead_units(session.params, data.train[0])
         parts.append(f"{int(dead.sum())} of {len(dead)} hidden units dead")
-    counts = f"{n_train} training and {n_test} held-out points"
+    counts = f"{n_train} training and {n_held_out} held-out points"
     return "; ".join(parts) + f". {counts} {where}"
