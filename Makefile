@@ -1,5 +1,5 @@
-# Two commands do everything: `make lab` opens the series, `make test` checks it.
-# Only python3 (3.10+) with its venv module and make are assumed.
+# `make lab` opens the series and `make test` checks it; `make help` (or plain `make`)
+# lists every target. Only python3 (3.10+) with its venv module and make are assumed.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,7 +9,13 @@ PORT   ?= 8888
 # Jupyter refuses to run as root unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-.PHONY: lab test test-ui bench notebooks clean
+.DEFAULT_GOAL := help
+.PHONY: help lab test lint test-ui test-kernels bench notebooks student clean book test-book clean-book \
+        test-nbgrader clean-nbgrader bench-peers clean-peers
+
+# Each target's line ends with "## what it does"; `make help` prints those.
+help: ## list the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z-]+):.*## (.*)/  make \1\t\2/' | expand -t 24
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
@@ -41,38 +47,39 @@ $(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(VENV)/.installed
 	mkdir -p $(@D)
 	cp jupyterlab-settings/overrides.json $@
 
-lab: $(VENV)/.installed $(LAB_OVERRIDES)
+lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at lesson 1
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
-test: $(VENV)/.installed
+test: lint ## the linter, the unit tests and every notebook re-executed under nbval
 	$(BIN)/python -m pytest -m "not browser and not nbgrader" -n auto --dist loadfile
 
-test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES)
+lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
+	$(BIN)/ruff check .
+
+test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 5 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
 # Re-executes the notebooks under nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE)
 # and NumPy SIMD level this CPU can run, and with one BLAS thread; prints what it
 # ran, what OpenBLAS reported, and what it skipped and why (tools/kernel_variants.py).
-.PHONY: test-kernels
-test-kernels: $(VENV)/.installed
+test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel this CPU runs
 	$(BIN)/python tools/kernel_variants.py
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed ## time the training loop, the series and the playground
 	$(BIN)/python benchmarks/bench.py
 
 # Re-execute every notebook from a fresh kernel and save its outputs: they are
 # the reference that `make test` compares against.
-notebooks: $(VENV)/.installed
+notebooks: $(VENV)/.installed ## re-execute every notebook and save its outputs
 	cd notebooks && ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	    --NotebookClient.record_timing=False *.ipynb
 
-clean:
-	rm -rf $(VENV) .pytest_cache test-artifacts
+clean: ## remove every environment and everything built
+	rm -rf $(VENV) $(VENV)-* .pytest_cache test-artifacts student build
 
 # The student edition for a class: the notebooks with every solution region
 # replaced by `raise NotImplementedError()` and all outputs cleared, in student/.
-.PHONY: student
-student: $(VENV)/.installed
+student: $(VENV)/.installed ## the student edition, in student/
 	$(BIN)/python tools/make_student.py --out student notebooks/*.ipynb
 
 # ---------------------------------------------------------------- the static book
@@ -86,8 +93,6 @@ BOOK     := build/book
 BOOK_NPM := build/book-npm
 BOOK_PG  := build/book-playground
 MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
-
-.PHONY: book test-book clean-book
 
 $(VENV)/.installed-book: $(VENV)/.installed
 	$(PIP) install -c constraints.txt -e ".[test,book]"
@@ -103,14 +108,14 @@ $(MATHJAX)/tex-chtml.js: book/package.json
 $(BOOK_PG)/playground.json: $(VENV)/.installed-book book/precompute.py $(wildcard helpers/*.py helpers/playground/*.py)
 	$(BIN)/python book/precompute.py $(BOOK_PG)
 
-book: $(VENV)/.installed-book $(MATHJAX)/tex-chtml.js $(BOOK_PG)/playground.json
+book: $(VENV)/.installed-book $(MATHJAX)/tex-chtml.js $(BOOK_PG)/playground.json ## the static HTML edition, in build/book
 	$(BIN)/python book/build.py --out $(BOOK) --mathjax $(MATHJAX) --playground $(BOOK_PG)
 
 # Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline.
-test-book: book $(VENV)/.installed-ui
+test-book: book $(VENV)/.installed-ui ## build the book and check every page in Chromium, offline
 	$(BIN)/python -m pytest -m book tests/book
 
-clean-book:
+clean-book: ## remove the book
 	rm -rf $(BOOK) $(BOOK_NPM) $(BOOK_PG)
 
 # ---------------------------------------------------------------- nbgrader
@@ -125,16 +130,14 @@ NBG_VENV := .venv-nbgrader
 NBG_BIN  := $(NBG_VENV)/bin
 NBG_PIP  := $(NBG_BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: test-nbgrader clean-nbgrader
-
 $(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
 	$(NBG_PIP) install -c constraints.txt -e ".[test,nbgrader]"
 	touch $@
 
-test-nbgrader: $(NBG_VENV)/.installed
+test-nbgrader: $(NBG_VENV)/.installed ## nbgrader's instructor workflow on notebooks 1-4
 	PATH="$(CURDIR)/$(NBG_BIN):$$PATH" $(NBG_BIN)/python -m pytest -m nbgrader tests/grading
 
-clean-nbgrader:
+clean-nbgrader: ## remove nbgrader's environment
 	rm -rf $(NBG_VENV)
 
 # ---------------------------------------------------------------- peers
@@ -150,14 +153,12 @@ PEERS_VENV := .venv-peers
 PEERS_BIN  := $(PEERS_VENV)/bin
 PEERS_PIP  := $(PEERS_BIN)/python -m pip --disable-pip-version-check
 
-.PHONY: bench-peers clean-peers
-
 $(PEERS_VENV)/.installed: $(PEERS_BIN)/python pyproject.toml constraints.txt benchmarks/peers-requirements.txt
 	$(PEERS_PIP) install -c constraints.txt -e . -r benchmarks/peers-requirements.txt
 	touch $@
 
-bench-peers: $(PEERS_VENV)/.installed
+bench-peers: $(PEERS_VENV)/.installed ## time the 2-layer task against JAX, scikit-learn and PyTorch
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(PEERS_BIN)/python benchmarks/peers.py
 
-clean-peers:
+clean-peers: ## remove the peers' environment
 	rm -rf $(PEERS_VENV)

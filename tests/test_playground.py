@@ -84,7 +84,8 @@ def test_default_data_are_the_course_spiral_with_a_seeded_stratified_split():
     np.testing.assert_array_equal(again.is_held_out, data.is_held_out)
     assert not np.array_equal(other.X, data.X)
     assert not np.array_equal(other.is_held_out, data.is_held_out)  # the split follows the seed too
-    assert not np.array_equal(spiral_split(100, 3, 0.2, 0.2, 0).is_held_out, spiral_split(100, 3, 0.2, 0.3, 0).is_held_out)
+    assert not np.array_equal(spiral_split(100, 3, 0.2, 0.2, 0).is_held_out,
+                              spiral_split(100, 3, 0.2, 0.3, 0).is_held_out)
     assert spiral_split(100, 3, 0.2, 0.0, 0).is_held_out.sum() == 0
 
 
@@ -232,7 +233,8 @@ def test_a_frame_trains_fewer_iterations_when_they_do_not_fit_and_says_so(slow_m
 def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
     start, frames = pg.session.iteration, pg.redraw_count
     pg.play()
-    assert all(c.playing for c in pg.clocks) and pg.buttons["play"].description == "Pause" and pg.buttons["step"].disabled
+    assert all(c.playing for c in pg.clocks)
+    assert pg.buttons["play"].description == "Pause" and pg.buttons["step"].disabled
     pngs = set()
     for _ in range(4):
         tick(pg)
@@ -372,8 +374,8 @@ def test_pixels_and_the_plane_map_both_ways(pg):
         back = fig.pixel_to_data(px, py)
         assert back == pytest.approx((x1, x2), abs=1e-9)
     # one pixel is about 3 / 280 of the plane; the y axis points up, pixel rows go down
-    (l, top), (r, bottom) = fig.data_to_pixel(-1.5, 1.5), fig.data_to_pixel(1.5, -1.5)
-    assert r - l > 250 and bottom - top > 250 and top < bottom
+    (left, top), (right, bottom) = fig.data_to_pixel(-1.5, 1.5), fig.data_to_pixel(1.5, -1.5)
+    assert right - left > 250 and bottom - top > 250 and top < bottom
     assert fig.pixel_to_data(5, 5) is None  # the figure's margin
     assert fig.pixel_to_data(fig.fig.bbox.width - 20, bottom - 50) is None  # the loss plot
 

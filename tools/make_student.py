@@ -224,7 +224,7 @@ def student_notebook(nb, name="notebook"):
         # ClearSolutions
         stub = CODE_STUB if cell.cell_type == "code" else TEXT_STUB
         lines, count = _replace_regions(cell.source.split("\n"), SOLUTION,
-                                        lambda indent: [indent + line for line in stub], where)
+                                        lambda indent, stub=stub: [indent + line for line in stub], where)
         if _is_solution(cell) and count == 0:
             lines = list(stub)
         # ClearOutput

@@ -1,6 +1,6 @@
 """The playground of notebook 5: live training, held-out points, your own points, the hidden layer's hinge lines.
 
-Three modules, each importing only the ones before it:
+Four modules, each importing only the ones before it:
 
 * ``settings``: the table of settings, their ranges and checks (no NumPy needed);
 * ``state``: data, the training run (NumPy and ``helpers`` only);

@@ -21,6 +21,7 @@ Play                        trains ``speed`` iterations a frame, from     (becom
                             where training stands
 Pause                       --                                            stops after the current frame
 Step                        trains one frame's ``speed`` iterations       (disabled)
+                            (all of them, however long that takes)
 Reset                       back to the seeded starting weights,          the same, and training goes on from there
                             iteration 0
 step size, reg              retrain from the seed for ``iterations``      a frame with the new value at once, and
@@ -36,8 +37,8 @@ Clear my points / Empty     new data, then retrain from the seed          new da
 show held-out, hinge lines  redraw                                        shown from the next frame
 ==========================  ============================================  ===========================================
 
-A run that diverges stops playing and says why; Reset (or any change that resets)
-starts again.
+A retrain while paused is drawn as it goes (see ``Playground``). A run that diverges
+stops playing and says why; Reset (or any change that resets) starts again.
 """
 import functools
 import html
@@ -102,11 +103,21 @@ def make_controls(s):
 
 
 def _one_at_a_time(method):
-    """Run ``method`` holding the playground's lock (see ``Playground``)."""
+    """Run ``method`` holding the playground's lock (see ``Playground``).
+
+    While a caller waits for the lock, clock ticks give way to it (``_on_tick``), so that a
+    cell or a slider is never starved by a stream of frames.
+    """
     @functools.wraps(method)
     def locked(self, *args, **kwargs):
-        with self._lock:
-            return method(self, *args, **kwargs)
+        with self._count_lock:
+            self._waiting += 1
+        try:
+            with self._lock:
+                return method(self, *args, **kwargs)
+        finally:
+            with self._count_lock:
+                self._waiting -= 1
     return locked
 
 
@@ -171,6 +182,8 @@ class Playground:
     def __init__(self, *, seed=0, show=None, show_held_out=True, show_hinges=False,
                  frame_interval_ms=FRAME_INTERVAL_MS, budget=True, **settings):
         self._lock = threading.RLock()
+        self._waiting = 0  # callers waiting for the lock, or holding it
+        self._count_lock = threading.Lock()  # guards _waiting
         self.budget = bool(budget)
         self.session = Session(settings, seed=seed)
         show = GROUPS if show is None else tuple(show)
@@ -220,12 +233,13 @@ class Playground:
 
         self.widget = PlaygroundBox(self._layout(), layout=widgets.Layout(width="auto"))
         self.widget.add_class("playground")
-        for name, control in self.controls.items():
+        for control in self.controls.values():
             control.observe(self._on_setting, names="value")
         self.buttons["play"].observe(self._on_play, names="value")
         self.buttons["step"].on_click(lambda _: self.step())
         self.buttons["reset"].on_click(lambda _: self.reset())
-        self.buttons["new_sample"].on_click(lambda _: self._change_data(data_seed=self.session.settings["data_seed"] + 1))
+        self.buttons["new_sample"].on_click(
+            lambda _: self._change_data(data_seed=self.session.settings["data_seed"] + 1))
         self.buttons["clear_points"].on_click(lambda _: self._set_points([], spiral=True))
         self.buttons["empty_plane"].on_click(lambda _: self._set_points(self.session.points, spiral=False))
         for box in self.view.values():
@@ -314,8 +328,8 @@ class Playground:
         self._run_clocks(playing or self.catching_up)
 
     def _on_tick(self, change):
-        if not self._lock.acquire(blocking=False):
-            return  # a cell is changing the playground: this tick is skipped
+        if self._waiting or not self._lock.acquire(blocking=False):
+            return  # a cell or a control is changing the playground: this tick is skipped
         try:
             now = self.clock_time()
             if now - self._last_frame < self.frame_interval:
@@ -433,10 +447,12 @@ class Playground:
         """
         self.figure.update(self.session, show_held_out=self.view["show_held_out"].value,
                            show_hinges=self.view["show_hinges"].value)
-        with self.image.hold_sync():
-            self.image.format = "jpeg" if moving else "png"
-            self.image.value = self.figure.jpeg() if moving else self.figure.png()
+        frame = self.figure.jpeg() if moving else self.figure.png()
+        # the status first: the browser then shows each figure with its own status line already in place
         self.status = status_text(self.session)
         color = "darkred" if self.session.diverged is not None else "black"
         self.status_widget.value = f'<span style="color: {color}; font-size: 1.05em">{html.escape(self.status)}</span>'
+        with self.image.hold_sync():
+            self.image.format = "jpeg" if moving else "png"
+            self.image.value = frame
         self.redraw_count += 1

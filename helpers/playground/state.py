@@ -161,7 +161,10 @@ def hinge_segments(W, b, extent):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Where training stood after some iterations. Losses are data losses (no L2 term); ``None`` when there are no such points."""
+    """Where training stood after some iterations.
+
+    Losses are data losses (no L2 term); ``None`` when there are no such points.
+    """
 
     iteration: int
     train_loss: float
