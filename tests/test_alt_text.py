@@ -18,12 +18,6 @@ ALT = 'A straight line rising from (0, 0) to (1, 1), with "quotes" & <brackets>.
 ALT_METADATA_ONLY = "The same line, sent as a PNG with its alt text in the output's metadata only."
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_the_display_bundle_carries_the_alt_three_ways():
     fig, ax = plt.subplots(figsize=(2, 2))
     ax.plot([0, 1], [0, 1])

@@ -22,12 +22,6 @@ from helpers.plotting import (CLASS_MARKERS, MAX_CLASSES, class_colour, plot_dec
                               plot_spiral)
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def trained_net():
     X, y, params = course.course_net_setup()

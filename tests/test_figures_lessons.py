@@ -9,12 +9,6 @@ from helpers.plotting import (CLASS_MARKERS, PUSH_CMAP, class_colour, plot_loss_
                               plot_softmax_sweep)
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_softmax_sweep_draws_each_probability_against_the_varied_score():
     scores, values = np.array([0.5, 1.0, -1.0]), np.linspace(-6, 6, 25)
     ax, lines = plot_softmax_sweep(scores, 0, values)

@@ -53,14 +53,13 @@ def tick(pg, n=1):
 
 
 def click(pg, x1, x2, shift=False):
-    """A click on the figure at the plane's (x1, x2), as the ipyevents message carries it."""
+    """A click on the figure at the plane's (x1, x2), as ipyevents hands it to the playground."""
     px, py = pg.figure.data_to_pixel(x1, x2)
-    pg.events._handle_mouse_msg(None, {"event": "click", "type": "click", "dataX": round(px), "dataY": round(py),
-                                       "shiftKey": shift}, [])
+    pg.on_click({"event": "click", "type": "click", "dataX": round(px), "dataY": round(py), "shiftKey": shift})
 
 
 def press(button):
-    button._click_handlers(button)
+    button.click()
 
 
 def descendants(w):
@@ -392,8 +391,7 @@ def test_a_click_adds_a_point_of_the_chosen_class_there(pg):
     click(pg, -1.2, 1.2, shift=True)
     assert len(pg.session.data.held_out[1]) == n_test + 1 and pg.session.data.held_out[1][-1] == 2
     count = len(pg.session.data.y)
-    pg.events._handle_mouse_msg(None, {"event": "click", "type": "click", "dataX": 3, "dataY": 3,
-                                       "shiftKey": False}, [])
+    pg.on_click({"event": "click", "type": "click", "dataX": 3, "dataY": 3, "shiftKey": False})
     assert len(pg.session.data.y) == count  # off the plot: ignored
 
 
@@ -494,6 +492,8 @@ def test_widget_holds_every_control_the_figure_and_the_status(pg):
     assert 10 ** pg.controls["step_size"].min <= 1e-3 and 10 ** pg.controls["step_size"].max >= 100
     assert pg.controls["classes"].min == 2 and pg.controls["classes"].max >= 5
     assert repr(pg.widget).startswith("Playground: live training")
+    # clicks on the figure come from ipyevents (the browser test clicks for real)
+    assert pg.events.source is pg.image and pg.events.watched_events == ["click"]
 
 
 def slider_values(control):

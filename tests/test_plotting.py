@@ -7,12 +7,6 @@ from helpers.plotting import (CLASS_CMAP, HELD_OUT_LINESTYLE, REGION_CMAP, SETTI
                               decision_mesh, plot_decision_boundary, plot_loss_curve, plot_spiral)
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
-
-
 def test_mesh_spacing_and_range(spiral):
     X, _ = spiral
     xx, yy = decision_mesh(X)

@@ -7,20 +7,16 @@ JavaScript errors are recorded too.
 """
 import functools
 import http.server
-import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from chromium import launch_chromium
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "build" / "book"
-ARTIFACTS = REPO / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 30_000
 
 
@@ -84,22 +80,13 @@ def origin(book):
 
 
 @pytest.fixture(scope="session")
-def artifacts():
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
-
-
-@pytest.fixture(scope="session")
 def browser():
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         pytest.fail("Playwright for Python is missing: `make test-book` installs it (the project's '[ui]' extra).")
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is needed at {CHROMIUM}. Install it with "
-                    "`apt-get update && apt-get install -y chromium` (Debian/Ubuntu, as root).")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         try:
             yield browser
         finally:

@@ -29,7 +29,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = REPO / "notebooks" / "05_decision_boundaries.ipynb"
-ARTIFACTS = REPO / "test-artifacts"
 START_TIMEOUT = 60  # seconds for JupyterLab to answer
 
 # Settings for this server only: every cell in the DOM (so that locators find the
@@ -106,12 +105,6 @@ def _processes_mentioning(text):
         if text in cmdline:
             found.append((int(proc.name), cmdline.strip()))
     return found
-
-
-@pytest.fixture(scope="session")
-def artifacts():
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
 
 
 @pytest.fixture(scope="session")

@@ -19,12 +19,10 @@ import statistics
 import time
 
 import pytest
+from chromium import launch_chromium
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 30_000  # any single wait
 RUN_ALL_TIMEOUT_MS = 300_000  # the whole notebook, kernel start included (a busy 2-core machine needs minutes)
 WARM_UP_SECONDS = 1.0  # playing before the frame count starts
@@ -47,13 +45,6 @@ WATCH_FRAMES = """([figure, status]) => {
       {t: performance.now(), src: img.src, status: document.querySelector(status).innerText}))
     .observe(img, {attributes: true, attributeFilter: ['src']});
 }"""
-
-
-def launch_chromium(playwright):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium is needed at {CHROMIUM} for the browser test. Install it with "
-                    "`apt-get update && apt-get install -y chromium` (Debian/Ubuntu, as root).")
-    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
 
 
 @contextlib.contextmanager
