@@ -211,6 +211,33 @@ def test_a_list_where_an_array_belongs_is_not_right(capsys):
     assert "no known mistake" not in out
 
 
+def test_several_values_may_come_back_as_a_list(capsys):
+    """A list is not an array, but it may stand for the tuple of an exercise that returns several values."""
+    def as_a_list(X, dscores, W, reg):
+        return list(linear_backward(X, dscores, W, reg))
+    returned, out = run_check("linear_backward", as_a_list, capsys)
+    assert returned is as_a_list and out == "\u2714 linear_backward: right.\n"
+
+
+def test_with_no_mutant_matching_the_arm_is_named_by_its_radii(capsys):
+    """spiral_arm's properties: right radii point at the angles' draws, wrong ones at the radii."""
+    def arm_radius_to_two(j, N, rng):
+        return 2.0 * spiral_arm(j, N, rng)
+    _, out = run_check("spiral_arm", arm_radius_to_two, capsys)
+    flat = " ".join(out.split())
+    assert "likely mistake: " + HINTS["arm_radius"] in flat
+    assert HINTS["arm_other_draws"] not in flat
+
+
+def test_a_mistake_not_listed_is_said_to_match_none(capsys):
+    def scores_twice_the_bias(X, W, b):
+        return X @ W + 2 * b
+    _, out = run_check("class_scores", scores_twice_the_bias, capsys)
+    flat = " ".join(out.split())
+    assert "received: the right shape, but" in flat and "no known mistake matches" in flat
+    assert not any(text in flat for text in HINTS.values())
+
+
 @pytest.mark.parametrize("name", sorted(RIGHT))
 def test_every_line_fits_nbgraders_feedback(name, capsys):
     """nbgrader validate cuts lines at 87 characters; the hints are wrapped to WIDTH."""
