@@ -241,14 +241,14 @@ def test_a_mistake_not_listed_is_said_to_match_none(capsys):
 @pytest.mark.parametrize("name", sorted(RIGHT))
 def test_every_line_fits_nbgraders_feedback(name, capsys):
     """nbgrader validate cuts lines at 87 characters; the hints are wrapped to WIDTH."""
-    for key, mutant in EXERCISES[name].mutants:
+    for _, mutant in EXERCISES[name].mutants:
         run_check(name, mutant, capsys)
     def untouched(*args):
         raise NotImplementedError()
     for func in (untouched, lambda *args: None, lambda *args: 1 / 0):
         run_check(name, func, capsys)
     capsys.readouterr()
-    for key, mutant in EXERCISES[name].mutants + [("none", lambda *args: None)]:
+    for _, mutant in EXERCISES[name].mutants + [("none", lambda *args: None)]:
         getattr(exercises, f"check_{name}")(mutant)
         out = capsys.readouterr().out
         assert max(len(line) for line in out.splitlines()) <= WIDTH, out
@@ -657,7 +657,7 @@ def test_warnings_in_learner_code_reach_neither_stderr_nor_pytest(capsys):
     assert HINTS["overflow"] in " ".join(out.split())
 
 
-# ------------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
+# ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
 def test_the_check_passes_f_the_same_x_it_passes_the_function():
     """f reads x: a closure would keep reading the check's own x after the deepcopy of the arguments;
     f is an object holding x, so that the copied f reads the copied x, the one the function nudges."""
@@ -673,9 +673,9 @@ def test_the_check_passes_f_the_same_x_it_passes_the_function():
 def test_the_check_leaves_its_inputs_alone(capsys):
     cases = EXERCISES["numerical_gradient"].cases()
     for wrong in (numgrad_left_at_minus, numgrad_all_at_once):
-        getattr(exercises, "check_numerical_gradient")(wrong)
+        exercises.check_numerical_gradient(wrong)
     capsys.readouterr()
-    for args, again in zip(cases, EXERCISES["numerical_gradient"].cases()):
+    for args, again in zip(cases, EXERCISES["numerical_gradient"].cases(), strict=True):
         assert np.array_equal(args[1], again[1])
 
 
