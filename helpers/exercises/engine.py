@@ -103,8 +103,9 @@ class Exercise:
         return got
 
     def _refusal(self, func, outcome):
-        """Lines refusing a call whatever it returned: one that called a forbidden helper, or changed an
-        argument in place (one it may change, if not put back). None if the call is not refused."""
+        """Lines refusing a call whatever it returned: one that called a forbidden helper, or left an
+        argument changed (``restored`` ones included: those must come back as they were). None if the
+        call is not refused."""
         if isinstance(outcome.value, CalledHelpers):
             return messages.called_helpers(self.name, outcome.value)
         if not outcome.changed:
