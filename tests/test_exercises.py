@@ -3,6 +3,7 @@ nothing of the expected arrays is printed, a call to the helpers function an exe
 accepted, every line fits nbgrader's feedback, and under nbgrader's grading the verdict goes to stderr
 (a score of 0) while the cells below still get the helpers version."""
 import copy
+import dataclasses
 import re
 
 import numpy as np
@@ -190,16 +191,15 @@ def test_a_helper_imported_by_name_is_caught_too(capsys):
 
 
 def test_an_allowed_helper_that_uses_a_forbidden_one_inside_still_works(capsys):
-    # helpers.loss_and_grads calls softmax_loss internally; ex6 forbids neither softmax nor its loss
+    # helpers.loss_and_grads calls affine_backward internally: with loss_and_grads allowed and
+    # affine_backward forbidden, the learner may call the one, and it still reaches the other
     def linear_backward(X, dscores, W, reg):
         assert np.isfinite(helpers.loss_and_grads({"W": W, "b": np.zeros((1, W.shape[1]))},
                                                   X, np.zeros(len(X), int))[0])
         return X.T @ dscores + reg * W, dscores.sum(axis=0, keepdims=True)
-    EXERCISES["linear_backward"].forbidden, saved = ("affine_backward",), EXERCISES["linear_backward"].forbidden
-    try:
-        _, out = run_check("linear_backward", linear_backward, capsys)
-    finally:
-        EXERCISES["linear_backward"].forbidden = saved
+    exercise = dataclasses.replace(EXERCISES["linear_backward"], forbidden=("affine_backward",))
+    assert exercise.check(linear_backward) is linear_backward
+    out = capsys.readouterr().out
     assert "right" in out and "not right" not in out
 
 
@@ -211,17 +211,44 @@ def test_a_list_where_an_array_belongs_is_not_right(capsys):
     assert "no known mistake" not in out
 
 
+def test_several_values_may_come_back_as_a_list(capsys):
+    """A list is not an array, but it may stand for the tuple of an exercise that returns several values."""
+    def as_a_list(X, dscores, W, reg):
+        return list(linear_backward(X, dscores, W, reg))
+    returned, out = run_check("linear_backward", as_a_list, capsys)
+    assert returned is as_a_list and out == "\u2714 linear_backward: right.\n"
+
+
+def test_with_no_mutant_matching_the_arm_is_named_by_its_radii(capsys):
+    """spiral_arm's properties: right radii point at the angles' draws, wrong ones at the radii."""
+    def arm_radius_to_two(j, N, rng):
+        return 2.0 * spiral_arm(j, N, rng)
+    _, out = run_check("spiral_arm", arm_radius_to_two, capsys)
+    flat = " ".join(out.split())
+    assert "likely mistake: " + HINTS["arm_radius"] in flat
+    assert HINTS["arm_other_draws"] not in flat
+
+
+def test_a_mistake_not_listed_is_said_to_match_none(capsys):
+    def scores_twice_the_bias(X, W, b):
+        return X @ W + 2 * b
+    _, out = run_check("class_scores", scores_twice_the_bias, capsys)
+    flat = " ".join(out.split())
+    assert "received: the right shape, but" in flat and "no known mistake matches" in flat
+    assert not any(text in flat for text in HINTS.values())
+
+
 @pytest.mark.parametrize("name", sorted(RIGHT))
 def test_every_line_fits_nbgraders_feedback(name, capsys):
     """nbgrader validate cuts lines at 87 characters; the hints are wrapped to WIDTH."""
-    for key, mutant in EXERCISES[name].mutants:
+    for _, mutant in EXERCISES[name].mutants:
         run_check(name, mutant, capsys)
     def untouched(*args):
         raise NotImplementedError()
     for func in (untouched, lambda *args: None, lambda *args: 1 / 0):
         run_check(name, func, capsys)
     capsys.readouterr()
-    for key, mutant in EXERCISES[name].mutants + [("none", lambda *args: None)]:
+    for _, mutant in EXERCISES[name].mutants + [("none", lambda *args: None)]:
         getattr(exercises, f"check_{name}")(mutant)
         out = capsys.readouterr().out
         assert max(len(line) for line in out.splitlines()) <= WIDTH, out
@@ -585,25 +612,14 @@ def test_known_mistakes_differ_from_the_answer_and_from_each_other(name):
     mistakes with different hints never give the same result (which would make the hint a guess)."""
     ex = EXERCISES[name]
     cases = ex.cases()
-
-    def results(func):
-        out = []
-        for args in cases:
-            got, exc, _ = exercises._call(func, args)
-            out.append(exc if exc is not None else got)
-        return out
-
-    def same(a, b):
-        return all(exercises._same(ex._as_result(x), y) for x, y in zip(a, b))
-
-    right = results(ex.reference)
+    right = ex.results(ex.reference, cases)
     seen = []
     for key, mutant in ex.mutants:
-        got = results(mutant)
-        assert not same(got, right), f"{key} is invisible on the check's inputs"
+        got = ex.results(mutant, cases)
+        assert not ex.agrees(got, right), f"{key} is invisible on the check's inputs"
         for other_key, other in seen:
             if other_key != key:
-                assert not same(got, other), f"{key} and {other_key} give the same result"
+                assert not ex.agrees(got, other), f"{key} and {other_key} give the same result"
         seen.append((key, got))
 
 
@@ -641,7 +657,7 @@ def test_warnings_in_learner_code_reach_neither_stderr_nor_pytest(capsys):
     assert HINTS["overflow"] in " ".join(out.split())
 
 
-# ------------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
+# ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
 def test_the_check_passes_f_the_same_x_it_passes_the_function():
     """f reads x: a closure would keep reading the check's own x after the deepcopy of the arguments;
     f is an object holding x, so that the copied f reads the copied x, the one the function nudges."""
@@ -657,9 +673,9 @@ def test_the_check_passes_f_the_same_x_it_passes_the_function():
 def test_the_check_leaves_its_inputs_alone(capsys):
     cases = EXERCISES["numerical_gradient"].cases()
     for wrong in (numgrad_left_at_minus, numgrad_all_at_once):
-        getattr(exercises, "check_numerical_gradient")(wrong)
+        exercises.check_numerical_gradient(wrong)
     capsys.readouterr()
-    for args, again in zip(cases, EXERCISES["numerical_gradient"].cases()):
+    for args, again in zip(cases, EXERCISES["numerical_gradient"].cases(), strict=True):
         assert np.array_equal(args[1], again[1])
 
 

@@ -1,0 +1,140 @@
+"""The diagnosis engine: an ``Exercise``, and how its check reaches a verdict.
+
+An exercise is its reference (the helpers version), the inputs it is checked on, and its known mistakes,
+each written as a mutant of the reference under the key of its hint. ``Exercise.diagnose`` runs the
+learner's function on every input: the reference's results make it right; a mutant's results name that
+mutant's hint. ``Exercise.check`` prints the verdict and hands back the function the cells below use.
+Running the learner's code is left to ``running``, the wording to ``messages``.
+"""
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import messages
+from .running import CalledHelpers, call
+
+
+def same(a, b):
+    """Whether two results (arrays, numbers or tuples of them, or exceptions) agree."""
+    if isinstance(a, BaseException) or isinstance(b, BaseException):
+        return (isinstance(a, BaseException) and isinstance(b, BaseException)
+                and type(a) is type(b) and str(a) == str(b))
+    if isinstance(a, tuple) or isinstance(b, tuple):
+        return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
+                and all(same(x, y) for x, y in zip(a, b, strict=True)))
+    if isinstance(a, np.ndarray) != isinstance(b, np.ndarray) and not (np.ndim(a) == np.ndim(b) == 0):
+        return False     # a list where an array belongs breaks the cells below (no .shape)
+    try:
+        a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    except (TypeError, ValueError):
+        return False
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-9, equal_nan=True))
+
+
+def _grading():
+    """Whether nbgrader's autograder runs the notebook (it sets ``NBGRADER_EXECUTION``)."""
+    return bool(os.environ.get("NBGRADER_EXECUTION"))
+
+
+@dataclass(frozen=True, eq=False)
+class Exercise:
+    """One exercise: its reference, the inputs it is checked on, and the known mistakes."""
+
+    name: str                           # the learner's function, as the notebook names it
+    reference: Callable                 # the helpers version: the answer, and the fallback for the cells below
+    cases: Callable                     # () -> list of argument tuples
+    mutants: list                       # (hint key, wrong implementation), tried in this order
+    outputs: tuple                      # names of the returned values, e.g. ("dW", "db")
+    scalar: bool = False                # a single number is expected (the loss)
+    properties: Callable | None = None  # (cases, expected, received) -> a hint key or None, if no mutant matches
+    forbidden: tuple = ()               # helpers the learner's code may not call (names in helpers)
+    restored: tuple = ()                # positional arguments it may change in place if it puts them back
+    relative: bool = False              # report a difference as a relative error, not in absolute terms
+
+    def check(self, func):
+        """Print the verdict; return ``func`` if it is right, else the helpers version."""
+        status, lines = self.diagnose(func)
+        if status == "right":
+            print(messages.right(self.name))
+            return func
+        # nbgrader scores a cell with output on stderr 0; the cells below still get the helpers version
+        print(messages.not_right(self.name, status, lines), file=sys.stderr if _grading() else sys.stdout)
+        return self.reference
+
+    def diagnose(self, func):
+        """Return ``(status, lines)``; status is 'right', 'not done' or 'wrong'."""
+        if not callable(func):
+            return "wrong", messages.not_a_function(self.name, func)
+        cases = self.cases()
+        received = []
+        for args in cases:
+            try:
+                outcome = call(func, args, self.forbidden, self.restored)
+            except NotImplementedError:
+                return "not done", []
+            refusal = self._refusal(func, outcome)
+            if refusal:
+                return "wrong", refusal
+            received.append(outcome.value)
+        expected = self.results(self.reference, cases)
+        if self.agrees(received, expected):
+            return "right", []
+        lines = self._first_difference(expected, received)
+        if any(isinstance(g, list) and isinstance(e, np.ndarray) for g, e in zip(received, expected, strict=True)):
+            return "wrong", lines    # a list, not an array: that is the whole story
+        key = self._likely_mistake(cases, expected, received)
+        return "wrong", lines + [messages.likely_mistake(key) if key else messages.NO_KNOWN_MISTAKE]
+
+    def results(self, func, cases):
+        """What ``func`` gives on each of ``cases``: its result, or the exception it raised."""
+        return [call(func, args).value for args in cases]
+
+    def agrees(self, received, results):
+        """Whether the learner's results ``received`` agree with ``results``, case by case. A list
+        of the right values stands for a tuple where the exercise returns several values."""
+        return all(same(self._as_result(got), r) for got, r in zip(received, results, strict=True))
+
+    def _as_result(self, got):
+        if len(self.outputs) > 1 and isinstance(got, list):
+            return tuple(got)
+        return got
+
+    def _refusal(self, func, outcome):
+        """Lines refusing a call whatever it returned: one that called a forbidden helper, or left an
+        argument changed (``restored`` ones included: those must come back as they were). None if the
+        call is not refused."""
+        if isinstance(outcome.value, CalledHelpers):
+            return messages.called_helpers(self.name, outcome.value)
+        if not outcome.changed:
+            return None
+        names = messages.argument_names(func, outcome.changed)
+        if all(i in self.restored for i in outcome.changed):
+            return messages.not_restored(names)
+        return messages.changed_in_place(names)
+
+    def _first_difference(self, expected, received):
+        """Lines saying what was expected and received, for the first input where they differ."""
+        for exp, got in zip(expected, received, strict=True):
+            if same(self._as_result(got), exp):
+                continue
+            if isinstance(got, BaseException):
+                return messages.raised(self, exp, got)
+            if len(self.outputs) > 1:
+                if not isinstance(got, (tuple, list)) or len(got) != len(self.outputs):
+                    return messages.wrong_count(self.outputs, got)
+                for name, e, g in zip(self.outputs, exp, got, strict=True):
+                    if not same(g, e):
+                        return messages.differs(self, name, e, g)
+            return messages.differs(self, self.outputs[0], exp, got)
+        return []
+
+    def _likely_mistake(self, cases, expected, received):
+        """The hint key of the first mutant whose results are the learner's, else what the properties
+        of the results suggest, else None."""
+        for key, mutant in self.mutants:
+            if self.agrees(received, self.results(mutant, cases)):
+                return key
+        return self.properties(cases, expected, received) if self.properties else None

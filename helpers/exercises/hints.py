@@ -1,0 +1,109 @@
+"""The hints: the text of every mistake a check can name, one key each.
+
+The mutants of the catalogue name their hint by its key, and so do the engine's refusals (``calls_helpers``,
+``in_place``, ``not_restored``). A check prints a hint after ``likely mistake: ``, wrapped to
+``messages.WIDTH``; the tests look for these exact texts, whitespace aside. A hint names the misconception
+and the way on, never a line of the solution.
+"""
+
+HINTS = {
+    # ------------------------------------------------ shared by several exercises
+    "transposed": "a transposed product: check the shapes. A product of (a, b) and (b, c) gives (a, c), "
+                  "and a gradient has the shape of its parameter (dW like W, dhidden like hidden_layer).",
+    "wrong_axis": "summed along the wrong axis: softmax normalises each row, over the classes (axis 1); "
+                  "a bias gradient sums over the examples (axis 0).",
+    "lost_keepdims": "the sum lost its kept dimension: with keepdims=True a row sum keeps shape (n, 1) "
+                     "and a column sum (1, K), so they broadcast the right way.",
+    "overflow": "np.exp overflows on big scores (above about 709) and gives inf and then NaN: "
+                "subtract each row's maximum before exponentiating.",
+    "in_place": "an argument was changed in place, so the cells that use it afterwards see other values: "
+                "compute new arrays instead (for example start from a .copy()).",
+    "calls_helpers": "write the computation with NumPy yourself: "
+                     "the exercise is to build what that helpers function does.",
+
+    # ------------------------------------------------ ex1_spiral_arm
+    "arm_transposed": "the points are in columns: the arm has one point per row, shape (N, 2), "
+                      "with the two coordinates as its columns.",
+    "arm_sin_cos": "sin and cos are swapped: a point is (r sin t, r cos t).",
+    "arm_no_four": "the angles sweep 1 radian instead of 4: arm j runs from 4j to 4(j+1).",
+    "arm_no_noise": "the angles have no noise: "
+                    "each angle gets Gaussian noise of standard deviation 0.2, drawn from rng.",
+    "arm_noise_scale": "the noise is not scaled: its standard deviation is 0.2, not 1.",
+    "arm_radius": "the radii are not spread evenly from 0 to 1 over the N points.",
+    "arm_other_draws": "the radii are right but the angles' noise differs: draw exactly N standard normals "
+                       "from the rng passed in (not from np.random), and nothing else.",
+
+    # ------------------------------------------------ ex2_class_scores
+    "no_bias": "the bias is missing: the scores are XW + b, with b broadcast over the rows.",
+
+    # ------------------------------------------------ ex3_softmax_probs
+    "no_exp": "the scores are normalised without exponentiating them first, which is what makes them positive.",
+    "not_normalised": "the exponentiated scores are not divided by their row sums, so the rows do not sum to 1.",
+
+    # ------------------------------------------------ ex4_softmax_loss_l2
+    "no_l2": "the L2 term is missing: "
+             "the loss is the mean cross-entropy plus (1/2) reg times the sum of the squared weights.",
+    "no_half": "the L2 term lacks its 1/2: "
+               "it is (1/2) reg times the sum of the squared weights, so that its gradient is reg times W.",
+    "sum_not_mean": "a sum where the mean belongs: the data loss averages over the n examples.",
+    "log_all": "the log is taken of more than the correct class's probability (every probability, "
+               "or whole columns): each example contributes only -ln p of its own class y_i.",
+
+    # ------------------------------------------------ ex5_score_gradient
+    "grad_no_mean": "the gradient is not divided by n: the loss is a mean over the n examples, "
+                    "so every row of dscores is divided by n too.",
+    "no_minus_one": "1 is not subtracted at each example's correct class: "
+                    "the gradient on the scores is (p - 1(y_i = k)) / n.",
+    "minus_one_column": "1 is subtracted in whole columns: subtract it from one entry per row, "
+                        "the example's correct class, by indexing rows and columns with two index arrays.",
+    "unnormalised": "dscores is computed from unnormalised scores: "
+                    "turn the scores into softmax probabilities (each row summing to 1) first.",
+
+    # ------------------------------------------------ ex6_linear_backward
+    "no_reg_grad": "the regularisation gradient is missing: the L2 term (1/2) reg sum(W^2) adds reg times W to dW.",
+    "half_reg_grad": "the regularisation gradient carries a stray 1/2: "
+                     "the derivative of (1/2) reg sum(W^2) is reg times W.",
+
+    # ------------------------------------------------ ex7_sgd_update
+    "wrong_sign": "the update has the wrong sign: the gradient points uphill, so step against it.",
+    "no_step_size": "the step size is missing: the step is the gradient scaled by step_size.",
+
+    # ------------------------------------------------ ex8_hidden_activation
+    "relu_not_applied": "the ReLU is not applied: A = max(0, Z) sets every negative entry to 0.",
+    "relu_wrong_side": "the ReLU keeps the wrong side: it keeps the positive entries and zeroes the negative ones.",
+    "relu_mask": "this returns the switch 1(Z > 0), not the activation max(0, Z).",
+    "np_max": "np.max reduces one array to its largest entry (here z is read as the axis): "
+              "the elementwise maximum of two arguments is another NumPy function.",
+
+    # ------------------------------------------------ ex9_second_layer_backward
+    "no_reg_grad2": "the regularisation gradient is missing: "
+                    "the L2 term (1/2) reg sum(W2^2) adds reg times W2 to dW2.",
+    "half_reg_grad2": "the regularisation gradient carries a stray 1/2: "
+                      "the derivative of (1/2) reg sum(W2^2) is reg times W2.",
+    "switch_early": "the ReLU switch is already applied to dhidden: "
+                    "this function returns dL/dA; the switch comes next, in relu_switch.",
+
+    # ------------------------------------------------ ex10_relu_switch
+    "switch_wrong_side": "the ReLU switch is on the wrong side: the gradient passes where the unit was on, Z > 0, "
+                         "and is zeroed where Z <= 0.",
+    "switch_not_applied": "the ReLU switch is not applied: "
+                          "the gradient must be zeroed wherever Z <= 0, where the unit was off.",
+    "switch_times_z": "the gradient is multiplied by Z's values: the ReLU's slope is 1 where Z > 0 and 0 elsewhere, "
+                      "so only that switch multiplies it.",
+
+    # ------------------------------------------------ ex11_numerical_gradient
+    "one_sided": "a one-sided difference, f at x + eps (or x - eps) against f at x: its error shrinks only "
+                 "like eps. The centred one takes f at x + eps and at x - eps.",
+    "no_two": "the difference is divided by eps, but x + eps and x - eps are 2 eps apart: divide by 2 eps.",
+    "difference_reversed": "the difference is taken the wrong way round, which flips the gradient's sign: "
+                           "f at x + eps minus f at x - eps.",
+    "all_at_once": "every entry of x is nudged at once, which gives one number for all of them: "
+                   "nudge one entry at a time, the others staying put.",
+    "not_restored": "x is not put back: after an entry's two evaluations, restore the value it had (save it first), "
+                    "so that x comes back unchanged.",
+    "nudged_copy": "the gradient is all zeros, as when f never sees the nudges: f reads x itself, not a copy of it, "
+                   "so nudge the entries of x in place (and put each one back).",
+    "f_called_with_x": "f takes no arguments: it reads x itself. "
+                       "Change an entry of x in place, then call f() to get its value there.",
+    "fixed_eps": "the step is not the eps passed in: nudge each entry by the argument eps, not by a fixed number.",
+}

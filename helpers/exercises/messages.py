@@ -1,0 +1,164 @@
+"""The wording of the verdicts: what was expected, what was received, the likely mistake, wrapped to fit
+nbgrader's feedback.
+
+A received value is described by its kind, shape and how far it is off, never by its entries, and an
+expected array never by more than its shape. Which input and which output to speak of is the engine's
+choice; the functions here only put it into words.
+"""
+import textwrap
+
+import numpy as np
+
+from ..gradcheck import rel_error
+from .hints import HINTS
+
+WIDTH = 80  # nbgrader validate cuts longer lines
+
+NO_KNOWN_MISTAKE = ("no known mistake matches: compare your code with the formula "
+                    "in the text above, one step at a time, checking each shape.")
+
+
+# ---------------------------------------------------------------- the verdict
+def right(name):
+    return f"\u2714 {name}: right."
+
+
+def not_right(name, status, lines):
+    """The verdict on a function that is not done (no lines) or wrong, one wrapped line per item of ``lines``."""
+    if status == "not done":
+        return f"\u2026 {name}: not done yet; the cells below use the helpers version."
+    return "\n".join([f"\u2718 {name}: not right yet."]
+                     + [_wrap(line, "  ", "      ") for line in lines]
+                     + ["  Until it is right, the cells below use the helpers version."])
+
+
+def likely_mistake(key):
+    return "likely mistake: " + HINTS[key]
+
+
+def _wrap(text, indent, subsequent):
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=subsequent,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+# ---------------------------------------------------------------- calls refused whatever they return
+def not_a_function(name, value):
+    return [f"expected: a function named {name}",
+            f"received: {describe_received(value)}; run the cell that defines {name} first"]
+
+
+def called_helpers(name, helper):
+    return [f"expected: {name} computed with NumPy",
+            f"received: a call to helpers.{helper}, the helper that this exercise rebuilds",
+            likely_mistake("calls_helpers")]
+
+
+def not_restored(names):
+    return [f"expected: {names} as it was before the call (nudged, then put back)",
+            f"received: {names} left changed by the call",
+            likely_mistake("not_restored")]
+
+
+def changed_in_place(names):
+    return ["expected: the arguments unchanged by the call",
+            f"received: {names} changed in place",
+            likely_mistake("in_place")]
+
+
+def argument_names(func, indices):
+    """The names of ``func``'s positional arguments at ``indices``, in backquotes, joined by commas."""
+    code = getattr(func, "__code__", None)
+    names = code.co_varnames[:code.co_argcount] if code else ()
+    return ", ".join(f"`{names[i]}`" if i < len(names) else f"argument {i + 1}" for i in indices)
+
+
+# ---------------------------------------------------------------- a result that differs
+def raised(exercise, exp, exc):
+    """The learner's code raised ``exc`` where ``exp`` was expected."""
+    text = str(exc).strip()
+    return [f"expected: {_expected(exercise, exp)}",
+            f"received: {type(exc).__name__}: {text.splitlines()[0] if text else ''}"]
+
+
+def wrong_count(outputs, got):
+    return [f"expected: {len(outputs)} values, {', '.join(outputs)}",
+            f"received: {describe_received(got)}"]
+
+
+def differs(exercise, name, exp, got):
+    """The output ``name`` of ``exercise`` is ``got`` where ``exp`` was expected."""
+    if exercise.scalar:
+        return _number_differs(name, exp, got)
+    return _array_differs(name, exp, got, exercise.relative)
+
+
+def _expected(exercise, exp):
+    if isinstance(exp, tuple):
+        return ", ".join(f"{n} of shape {e.shape}" for n, e in zip(exercise.outputs, exp, strict=True))
+    if exercise.scalar:
+        return f"{exercise.outputs[0]} = {float(exp):.4f} on these inputs"
+    return f"{exercise.outputs[0]} of shape {np.shape(exp)}"
+
+
+def _number_differs(name, exp, got):
+    if np.ndim(got) == 0 and isinstance(got, (float, int, np.floating, np.integer, np.ndarray)):
+        return [f"expected: {name} = {float(exp):.4f} on these inputs",
+                f"received: {name} = {float(got):.4f}"]
+    return [f"expected: {name}, a single number",
+            f"received: {describe_received(got)}"]
+
+
+def _array_differs(name, exp, got, relative):
+    if isinstance(got, list):
+        return [f"expected: {name}, a NumPy array of shape {exp.shape}",
+                "received: a list; build the result with NumPy operations, or wrap it in np.array(...)"]
+    if not isinstance(got, np.ndarray):
+        return [f"expected: {name}, an array of shape {np.shape(exp)}",
+                f"received: {describe_received(got)}"]
+    if got.shape != exp.shape:
+        return [f"expected: {name} of shape {exp.shape}",
+                f"received: {describe_received(got)}"] + _shape_note(exp.shape, got.shape)
+    if got.dtype.kind in "fc" and not np.all(np.isfinite(got)):
+        return [f"expected: {name} of shape {exp.shape}, every entry finite",
+                f"received: {describe_received(got)}"]
+    return [f"expected: {name} of shape {exp.shape}",
+            f"received: the right shape, but {_how_far(exp, got, relative)}"]
+
+
+def _shape_note(expected, received):
+    if received == expected[::-1] and len(received) == 2:
+        return ["note: that is the expected shape transposed"]
+    if 1 in expected and received == tuple(s for s in expected if s != 1):
+        return ["note: that is the expected shape without its dimension of size 1 (keepdims?)"]
+    return []
+
+
+def _how_far(exp, got, relative):
+    """How far an array of the right shape is off: how many entries differ, and by how much."""
+    diff = np.abs(np.asarray(got, dtype=float) - exp)
+    wrong = int(np.count_nonzero(diff > 1e-6 + 1e-6 * np.abs(exp)))
+    if not np.any(got) and np.any(exp):
+        return "every entry is 0"      # "by up to" would print the largest expected entry
+    if relative:
+        return f"{wrong} of its {exp.size} entries differ (relative error up to {rel_error(got, exp):.1g})"
+    return f"{wrong} of its {exp.size} entries differ (by up to {diff.max():.3g})"
+
+
+# ---------------------------------------------------------------- a value, by kind and shape
+def describe_received(value):
+    """A short description of a received value: its kind and shape, never its entries."""
+    if value is None:
+        return "None (is the `return` line still there?)"
+    if isinstance(value, np.ndarray):
+        text = f"an array of shape {value.shape}"
+        if value.dtype.kind in "fc" and value.size and not np.all(np.isfinite(value)):
+            bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
+            text += f" holding {bad} NaN or infinite value(s)"
+        elif value.dtype.kind not in "fiub":
+            text += f" of dtype {value.dtype}"
+        return text
+    if isinstance(value, (list, tuple)):
+        return f"a {type(value).__name__} of length {len(value)}"
+    if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
+        return f"the number {float(value):.4f}"
+    return f"a {type(value).__name__}"

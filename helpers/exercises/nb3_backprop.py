@@ -1,0 +1,213 @@
+"""Notebook 3's exercises, ``score_gradient``, ``linear_backward``, ``numerical_gradient`` and
+``sgd_update``: their inputs, their known mistakes and their checks."""
+import numpy as np
+
+from ..gradcheck import numerical_gradient
+from ..layers import affine_backward
+from ..softmax import l2_penalty, softmax, softmax_loss
+from .engine import Exercise
+from .inputs import seeded_rng, shuffled_labels
+from .nb2_softmax import naive_softmax, shifted_exp
+
+
+# ---------------------------------------------------------------- ex5_score_gradient: dscores
+def _dscores_cases():
+    rng = seeded_rng(9)
+    big = 300.0 * rng.standard_normal((5, 3)) + 700.0
+    return [(2.0 * rng.standard_normal((6, 3)), shuffled_labels(6, 3, 10)),
+            (big, shuffled_labels(5, 3, 11))]
+
+
+def _dscores(probs, y, *, minus=1.0, mean=True, columns=False):
+    d = probs.copy()
+    if columns:
+        d[:, y] -= minus
+    else:
+        d[np.arange(len(y)), y] -= minus
+    return d / len(y) if mean else d
+
+
+DSCORES = Exercise(
+    "score_gradient",
+    reference=lambda scores, y: softmax_loss(scores, y)[1],
+    cases=_dscores_cases,
+    mutants=[
+        ("no_minus_one", lambda s, y: _dscores(softmax(s), y, minus=0.0)),
+        ("grad_no_mean", lambda s, y: _dscores(softmax(s), y, mean=False)),
+        ("minus_one_column", lambda s, y: _dscores(softmax(s), y, columns=True)),
+        ("unnormalised", lambda s, y: _dscores(np.exp(s), y)),
+        ("unnormalised", lambda s, y: _dscores(shifted_exp(s), y)),
+        ("unnormalised", lambda s, y: _dscores(s, y)),
+        ("overflow", lambda s, y: _dscores(naive_softmax(s), y)),
+        ("lost_keepdims", lambda s, y: _dscores(shifted_exp(s) / shifted_exp(s).sum(axis=1), y)),
+    ],
+    outputs=("dscores",),
+    forbidden=("softmax", "log_softmax", "softmax_loss", "loss_and_grads"),
+)
+
+
+# ---------------------------------------------------------------- ex6_linear_backward: dW and db
+def _backward_case():
+    rng = seeded_rng(12)
+    X = rng.standard_normal((6, 2))
+    dscores = softmax_loss(2.0 * rng.standard_normal((6, 3)), shuffled_labels(6, 3, 13))[1]
+    return [(X, dscores, rng.standard_normal((2, 3)), 0.1)]
+
+
+def _lin_back(X, dscores, W, reg, *, reg_factor=1.0, transpose=False, db_axis=0, keepdims=True):
+    dW = (dscores.T @ X).T if not transpose else dscores.T @ X
+    if transpose:
+        dW = dW + reg_factor * reg * W.T
+    else:
+        dW = dW + reg_factor * reg * W
+    return dW, dscores.sum(axis=db_axis, keepdims=keepdims)
+
+
+LINEAR_BACKWARD = Exercise(
+    "linear_backward",
+    reference=lambda X, dscores, W, reg: (affine_backward(dscores, (X, W))[1] + reg * W,
+                                          affine_backward(dscores, (X, W))[2]),
+    cases=_backward_case,
+    mutants=[
+        ("transposed", lambda X, d, W, reg: _lin_back(X, d, W, reg, transpose=True)),
+        ("no_reg_grad", lambda X, d, W, reg: _lin_back(X, d, W, reg, reg_factor=0.0)),
+        ("half_reg_grad", lambda X, d, W, reg: _lin_back(X, d, W, reg, reg_factor=0.5)),
+        ("lost_keepdims", lambda X, d, W, reg: _lin_back(X, d, W, reg, keepdims=False)),
+        ("wrong_axis", lambda X, d, W, reg: _lin_back(X, d, W, reg, db_axis=1)),
+        ("wrong_axis", lambda X, d, W, reg: _lin_back(X, d, W, reg, db_axis=1, keepdims=False)),
+    ],
+    outputs=("dW", "db"),
+    forbidden=("affine_backward", "loss_and_grads"),
+)
+
+
+# ---------------------------------------------------------------- ex11_numerical_gradient
+class _ReadsX:
+    """numerical_gradient's ``f``: a function of no arguments that reads the array ``x`` it holds.
+
+    An object rather than a closure, so that the check's deepcopy of the arguments ``(f, x, eps)``
+    gives a copied ``f`` that reads the copied ``x`` (deepcopy's memo copies ``x`` once, for both).
+    """
+
+    def __init__(self, formula, x):
+        self.formula, self.x = formula, x
+
+    def __call__(self):
+        return float(self.formula(self.x))
+
+
+def _wavy(x):
+    """Smooth, not quadratic, and not a sum of one function per entry: the entries of the two rows
+    interact, so that an entry left nudged changes the next entries' differences."""
+    return np.sum(np.sin(x) * x ** 2) + np.sum(x[0] * x[1])
+
+
+class _TinySoftmaxLoss:
+    """The softmax loss with its L2 term of a (2, 3) W on 5 points, as in the lesson."""
+
+    def __init__(self):
+        rng = seeded_rng(20)
+        self.X, self.y = rng.standard_normal((5, 2)), shuffled_labels(5, 3, 21)
+
+    def __call__(self, W):
+        return softmax_loss(self.X @ W, self.y)[0] + l2_penalty(0.1, W)
+
+
+def _numgrad_cases():
+    """eps 1e-5, where a one-sided difference is off by about eps times the second derivative (a
+    quadratic's would be constant and cancel less clearly), and eps 1e-2, where a fixed 1e-5 shows."""
+    x = 1.5 * seeded_rng(19).standard_normal((2, 3))
+    W = seeded_rng(22).standard_normal((2, 3))
+    return [(_ReadsX(_wavy, x), x, 1e-5), (_ReadsX(_TinySoftmaxLoss(), W), W, 1e-2)]
+
+
+def _nudge_loop(f, x, eps, *, one_sided=False, divisor=2.0, sign=1.0, leave=0.0, step=None):
+    """The centred difference, one entry at a time, or one of its known mistakes."""
+    eps = eps if step is None else step
+    grad = np.zeros_like(x, dtype=np.float64)
+    for ix in np.ndindex(x.shape):
+        saved = x[ix]
+        x[ix] = saved + eps
+        f_plus = f()
+        x[ix] = saved if one_sided else saved - eps
+        f_minus = f()
+        grad[ix] = sign * (f_plus - f_minus) / (eps if one_sided else divisor * eps)
+        x[ix] = saved + leave * eps
+    return grad
+
+
+def _all_at_once(f, x, eps):
+    saved = x.copy()
+    x[...] = saved + eps
+    f_plus = f()
+    x[...] = saved - eps
+    f_minus = f()
+    x[...] = saved
+    return np.full(x.shape, (f_plus - f_minus) / (2 * eps))
+
+
+NUMERICAL_GRADIENT = Exercise(
+    "numerical_gradient",
+    reference=numerical_gradient,
+    cases=_numgrad_cases,
+    mutants=[
+        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, eps, one_sided=True)),
+        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, -eps, one_sided=True)),   # backward
+        ("no_two", lambda f, x, eps: _nudge_loop(f, x, eps, divisor=1.0)),
+        ("difference_reversed", lambda f, x, eps: _nudge_loop(f, x, eps, sign=-1.0)),
+        ("all_at_once", _all_at_once),
+        ("not_restored", lambda f, x, eps: _nudge_loop(f, x, eps, leave=-1.0)),
+        ("not_restored", lambda f, x, eps: _nudge_loop(f, x, eps, leave=1.0)),
+        ("nudged_copy", lambda f, x, eps: numerical_gradient(f, x.copy(), eps)),
+        ("f_called_with_x", lambda f, x, eps: (f(x + eps) - f(x - eps)) / (2 * eps)),
+        ("fixed_eps", lambda f, x, eps: _nudge_loop(f, x, eps, step=1e-5)),
+    ],
+    outputs=("grad",),
+    forbidden=("numerical_gradient", "check_gradients"),
+    restored=(1,),
+    relative=True,
+)
+
+
+# ---------------------------------------------------------------- ex7_sgd_update: the parameter update
+def _update_case():
+    rng = seeded_rng(14)
+    return [(rng.standard_normal((2, 3)), rng.standard_normal((1, 3)),
+             rng.standard_normal((2, 3)), rng.standard_normal((1, 3)), 0.5)]
+
+
+UPDATE = Exercise(
+    "sgd_update",
+    reference=lambda W, b, dW, db, step_size: (W - step_size * dW, b - step_size * db),
+    cases=_update_case,
+    mutants=[
+        ("wrong_sign", lambda W, b, dW, db, s: (W + s * dW, b + s * db)),
+        ("wrong_sign", lambda W, b, dW, db, s: (W + s * dW, b - s * db)),
+        ("wrong_sign", lambda W, b, dW, db, s: (W - s * dW, b + s * db)),
+        ("no_step_size", lambda W, b, dW, db, s: (W - dW, b - db)),
+    ],
+    outputs=("W", "b"),
+    forbidden=("train",),
+)
+
+
+# ---------------------------------------------------------------- the checks their grade cells call
+def check_score_gradient(score_gradient):
+    """Check ``score_gradient(scores, y)``, dscores = (p - 1(y_i = k)) / n, shape (n, K)."""
+    return DSCORES.check(score_gradient)
+
+
+def check_linear_backward(linear_backward):
+    """Check ``linear_backward(X, dscores, W, reg)``, returning ``dW`` (D, K) with reg * W, and ``db`` (1, K)."""
+    return LINEAR_BACKWARD.check(linear_backward)
+
+
+def check_numerical_gradient(numerical_gradient):
+    """Check ``numerical_gradient(f, x, eps)``, the centred-difference gradient of ``f()`` at ``x``, shaped
+    like ``x``: ``f`` takes no arguments and reads ``x``, which is nudged in place and must come back as it was."""
+    return NUMERICAL_GRADIENT.check(numerical_gradient)
+
+
+def check_sgd_update(sgd_update):
+    """Check ``sgd_update(W, b, dW, db, step_size)``, returning the new ``W`` and ``b``."""
+    return UPDATE.check(sgd_update)

@@ -1,0 +1,99 @@
+"""Running the learner's function: on copies of its inputs, quietly, with the helpers it may not call
+tripped, noting the arguments it changed in place.
+
+This is where the checks execute learner code; what an outcome means is the engine's business.
+"""
+import contextlib
+import copy
+import sys
+import warnings
+from typing import NamedTuple
+
+import numpy as np
+
+
+class CalledHelpers(Exception):
+    """Raised in the learner's code when it calls a helpers function its exercise forbids (the message
+    is the helper's name)."""
+
+
+class Outcome(NamedTuple):
+    """What one call gave."""
+
+    value: object   # the result, or the exception raised (CalledHelpers for a call to a forbidden helper)
+    changed: list   # the indices of the positional arguments the call changed in place
+
+
+def call(func, args, forbidden=(), restored=()):
+    """Run ``func(*deepcopy(args))`` with NumPy's warnings silenced and the helpers named in ``forbidden``
+    tripped; return its ``Outcome``. ``NotImplementedError`` (an exercise not written yet) propagates; any
+    other exception the learner's code raises is the outcome's value. An argument in ``restored`` counts as
+    unchanged if it comes back as it was, to rounding.
+
+    One deepcopy copies all the arguments, so that an argument holding a reference to another one
+    (numerical_gradient's ``f``, which reads ``x``) holds the copy of it (deepcopy's memo)."""
+    fresh = copy.deepcopy(args)
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"), forbid(forbidden, func) as called:
+            warnings.simplefilter("ignore")
+            result = func(*fresh)
+        if called:
+            return Outcome(CalledHelpers(called[0]), [])
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # the learner's code may raise anything; we report it
+        if called:
+            return Outcome(CalledHelpers(called[0]), [])
+        return Outcome(exc, [])
+    changed = [i for i, (a, f) in enumerate(zip(args, fresh, strict=True))
+               if isinstance(a, np.ndarray) and not unchanged(a, f, i in restored)]
+    return Outcome(result, changed)
+
+
+def unchanged(before, after, restored=False):
+    """Whether an array argument came back from the call as it went in. One that is nudged and put
+    back may be put back by arithmetic (``x[i] += eps`` ... ``x[i] -= eps``), an ulp or so off:
+    that is restored. Left at ``x - eps`` or ``x + eps`` it is not."""
+    if not restored:
+        return np.array_equal(before, after, equal_nan=True)
+    return (isinstance(after, np.ndarray) and after.shape == before.shape
+            and bool(np.allclose(after, before, rtol=1e-12, atol=1e-15, equal_nan=True)))
+
+
+@contextlib.contextmanager
+def forbid(names, func):
+    """While inside, a call from outside ``helpers`` to a helpers function named in ``names``
+    raises ``CalledHelpers``; the names called that way are collected in the yielded list.
+
+    The functions are replaced wherever the learner's code can reach them: as attributes of the
+    ``helpers`` modules (``helpers.softmax(...)``) and as names in the learner's namespace
+    (``from helpers import softmax``). Calls from inside ``helpers`` pass through, so that an
+    allowed helper that uses a forbidden one internally keeps working.
+    """
+    import helpers
+    called = []
+    originals = {id(getattr(helpers, name)): name for name in names}
+    replaced = []  # (namespace dict, key, original)
+
+    def tripwire(original, name):
+        def wrapper(*args, **kwargs):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller == "helpers" or caller.startswith("helpers."):
+                return original(*args, **kwargs)
+            called.append(name)
+            raise CalledHelpers(name)
+        return wrapper
+
+    spaces = [vars(m) for key, m in list(sys.modules.items())
+              if m is not None and (key == "helpers" or key.startswith("helpers."))]
+    spaces.append(getattr(func, "__globals__", {}))
+    try:
+        for space in spaces:
+            for key, value in list(space.items()):
+                if id(value) in originals:
+                    replaced.append((space, key, value))
+                    space[key] = tripwire(value, originals[id(value)])
+        yield called
+    finally:
+        for space, key, value in reversed(replaced):
+            space[key] = value
