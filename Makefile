@@ -187,7 +187,8 @@ $(CLS_VENV)/.installed: $(CLS_BIN)/python pyproject.toml constraints.txt classro
 	touch $@
 
 $(CLS_CHP): classroom/package.json
-	@command -v npm >/dev/null || { echo "make test-classroom needs npm for configurable-http-proxy (Debian: apt-get install npm)" >&2; exit 1; }
+	@command -v npm >/dev/null || \
+	    { echo "make test-classroom needs npm for configurable-http-proxy (Debian: apt-get install npm)" >&2; exit 1; }
 	mkdir -p $(CLS_NPM)
 	cp classroom/package.json $(CLS_NPM)/package.json
 	cd $(CLS_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
@@ -198,7 +199,8 @@ $(CLS_OVERRIDES): jupyterlab-settings/overrides.json $(CLS_VENV)/.installed
 	cp jupyterlab-settings/overrides.json $@
 
 test-classroom: $(CLS_VENV)/.installed $(CLS_CHP) $(CLS_OVERRIDES)
-	CLASSROOM_PROXY="$(CURDIR)/$(CLS_CHP)" $(CLS_BIN)/python -m pytest -p no:cacheprovider -m classroom tests/ui/test_classroom.py
+	CLASSROOM_PROXY="$(CURDIR)/$(CLS_CHP)" $(CLS_BIN)/python -m pytest -p no:cacheprovider -m classroom \
+	    tests/ui/test_classroom.py
 
 clean-classroom:
 	rm -rf $(CLS_VENV)

@@ -14,8 +14,10 @@ link and runs it all (every check says "not done yet", no cell fails); Ada
 completes the exercise, sees "right" and saves, and Grace's copy stays as it
 was; Grace cannot open Ada's server; the instructor commits a change to a
 markdown cell, and Ada, opening the link again, gets it and keeps her answer.
-At the end the hub is stopped (its proxy and the students' servers with it),
-and nothing it started may still run or listen. Every step has a timeout; on a
+tools/collect_submissions.py copies both students' saved notebooks into
+nbgrader's submitted/ folder, as a grader would before autograding. At the end
+the hub is stopped (its proxy and the students' servers with it), and nothing
+it started may still run or listen. Every step has a timeout; on a
 failure the hub's log is printed. Screenshots go to test-artifacts/classroom_*.png.
 """
 import json
@@ -307,10 +309,8 @@ def run_all(page, course):
         assert NOT_DONE in said, f"expected check cell {index} to say {NOT_DONE!r}; it says {said!r}"
 
 
-def first_visit(page, hub, course, student, artifacts, capsys, via_link):
-    """Log in (through the link, or at the hub's login page), land on lesson 1, Run All."""
-    start = time.monotonic()
-    log_in(page, hub, student, hub.link if via_link else None)
+def arrive(page, hub, course, student, artifacts, capsys, start):
+    """After the login: land on lesson 1, from nbgitpuller's shallow clone, with no news prompt; Run All."""
     wait_for_lesson(page, student)
     assert hub.lesson(student).exists(), f"expected nbgitpuller's clone at {hub.lesson(student)}"
     shallow = subprocess.run(["git", "-C", str(hub.lesson(student).parent), "rev-parse", "--is-shallow-repository"],
@@ -321,11 +321,12 @@ def first_visit(page, hub, course, student, artifacts, capsys, via_link):
     defaults = {key: settings["schema"]["properties"][key]["default"] for key in ("fetchNews", "checkForUpdates")}
     assert defaults == {"fetchNews": "false", "checkForUpdates": False}, \
         f"expected overrides.json to turn the news and update check off; the student's server has {defaults}"
-    start = timed(capsys, f"{student}: logged in {'through the link' if via_link else 'at /hub/login'}, "
-                  f"server started, course cloned, {LESSON} open and idle", start)
+    timed(capsys, f"{student}: server started, course cloned, {LESSON} open and idle, since both logged in", start)
+    start = time.monotonic()
     run_all(page, course)
     toasts = page.locator(TOAST).all_inner_texts()
     assert toasts == [], f"expected no notification (the news prompt is off); got {toasts}"
+    cell(page, course.check_cells[0]).scroll_into_view_if_needed()
     save(page, artifacts, f"classroom_{student}_run_all.png", capsys)
     timed(capsys, f"{student}: Run All, each check saying {NOT_DONE!r}, no cell failing", start)
 
@@ -352,21 +353,29 @@ def answer_the_exercise(page, hub, course, student, artifacts, capsys):
     timed(capsys, f"{student}: exercise answered, {RIGHT!r}, saved", start)
 
 
+def solution_source(path, course):
+    return "".join(json.loads(path.read_text())["cells"][course.solution_cell]["source"])
+
+
 def test_a_class_gets_the_course_from_an_nbgitpuller_link(hub, course, artifacts, capsys):
     ada, grace = STUDENTS
     with chromium_page(artifacts, capsys, viewport=VIEWPORT, failure="classroom_failure", hint=hub.log_tail) as page:
         page.set_default_timeout(STEP_TIMEOUT * 1000)
-        first_visit(page, hub, course, ada, artifacts, capsys, via_link=True)
         other = page.context.browser.new_page(viewport=VIEWPORT)  # a context of its own: Grace's cookies
         other.set_default_timeout(STEP_TIMEOUT * 1000)
         try:
-            first_visit(other, hub, course, grace, artifacts, capsys, via_link=False)
-            graces_copy = hub.lesson(grace).read_bytes()
-
+            # Both log in, and both servers start at once: Ada follows the link, so the hub asks her to log in
+            # first; Grace logs in at the hub's page and lands on the same link, the servers' default URL.
+            start = time.monotonic()
+            log_in(page, hub, ada, hub.link)
+            log_in(other, hub, grace)
+            arrive(page, hub, course, ada, artifacts, capsys, start)
+            arrive(other, hub, course, grace, artifacts, capsys, start)
             answer_the_exercise(page, hub, course, ada, artifacts, capsys)
-            assert hub.lesson(grace).read_bytes() == graces_copy, "Ada's answer changed Grace's copy"
-            assert "raise NotImplementedError()" in hub.lesson(grace).read_text(), \
-                "expected Grace's solution cell still to be the stub"
+            stub = solution_source(course.path / LESSON, course)
+            graces = solution_source(hub.lesson(grace), course)
+            assert graces == stub and "raise NotImplementedError()" in stub, \
+                f"expected Grace's solution cell still to be the edition's stub {stub!r}; got {graces!r}"
 
             start = time.monotonic()
             response = other.goto(f"{hub.url}/user/{ada}/lab/tree/{COURSE}/{LESSON}")
@@ -378,6 +387,18 @@ def test_a_class_gets_the_course_from_an_nbgitpuller_link(hub, course, artifacts
             timed(capsys, f"{grace} at {ada}'s server: page {response.status}, contents API {api.status}", start)
         finally:
             other.close()
+
+        start = time.monotonic()
+        course_dir = hub.homes.parent / "nbgrader"
+        subprocess.run([sys.executable, str(REPO / "tools" / "collect_submissions.py"), *STUDENTS,
+                        "--homes", str(hub.homes / "{username}"), "--folder", COURSE, "--assignment", "ps1",
+                        "--course-dir", str(course_dir)], check=True, timeout=STEP_TIMEOUT)
+        for student, expected in ((ada, "Ada's answer"), (grace, "raise NotImplementedError()")):
+            submitted = course_dir / "submitted" / student / "ps1" / LESSON
+            assert submitted.read_bytes() == hub.lesson(student).read_bytes(), \
+                f"expected {submitted} to be {student}'s saved {hub.lesson(student)}"
+            assert expected in submitted.read_text(), f"expected {expected!r} in {student}'s submitted {LESSON}"
+        timed(capsys, f"both students' notebooks collected into {course_dir / 'submitted'}", start)
 
         start = time.monotonic()
         lesson = nbformat.read(course.path / LESSON, as_version=4)
