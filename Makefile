@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test lint test-ui test-kernels bench notebooks student clean book test-book clean-book \
-        test-nbgrader clean-nbgrader bench-peers clean-peers
+        test-nbgrader clean-nbgrader bench-peers clean-peers test-classroom clean-classroom
 
 # Each target's line ends with "## what it does"; `make help` prints those.
 help: ## list the targets
@@ -51,7 +51,7 @@ lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at le
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
 test: lint ## the linter, the unit tests and every notebook re-executed under nbval
-	$(BIN)/python -m pytest -m "not browser and not nbgrader" -n auto --dist loadfile
+	$(BIN)/python -m pytest -m "not browser and not nbgrader and not classroom" -n auto --dist loadfile
 
 lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 	$(BIN)/ruff check .
@@ -162,3 +162,44 @@ bench-peers: $(PEERS_VENV)/.installed ## time the 2-layer task against JAX, scik
 
 clean-peers: ## remove the peers' environment
 	rm -rf $(PEERS_VENV)
+
+# ---------------------------------------------------------------- a class on JupyterHub
+# `make test-classroom` rehearses a class on a real JupyterHub, all on 127.0.0.1
+# (tests/ui/test_classroom.py): the student edition committed to a throwaway git
+# repository standing in for the published course, a hub with two students, a
+# shared-password login and SimpleLocalProcessSpawner (testing only: every
+# student's server runs as this OS user), and headless Chromium as both students
+# following an nbgitpuller link. JupyterHub and nbgitpuller (pinned in
+# classroom/requirements.txt) and configurable-http-proxy (npm, pinned in
+# classroom/package.json) get their own environment, .venv-classroom, with the
+# project installed for the students' kernels, so that `make lab` and `make test`
+# stay light. The students' JupyterLab reads the same overrides.json as `make lab`.
+CLS_VENV := .venv-classroom
+CLS_BIN  := $(CLS_VENV)/bin
+CLS_PIP  := $(CLS_BIN)/python -m pip --disable-pip-version-check
+CLS_NPM  := $(CLS_VENV)/npm
+CLS_CHP  := $(CLS_NPM)/node_modules/.bin/configurable-http-proxy
+CLS_OVERRIDES := $(CLS_VENV)/share/jupyter/lab/settings/overrides.json
+
+$(CLS_VENV)/.installed: $(CLS_BIN)/python pyproject.toml constraints.txt classroom/requirements.txt
+	$(CLS_PIP) install --quiet -c constraints.txt -e ".[test,ui]" -r classroom/requirements.txt
+	touch $@
+
+$(CLS_CHP): classroom/package.json
+	@command -v npm >/dev/null || \
+	    { echo "make test-classroom needs npm for configurable-http-proxy (Debian: apt-get install npm)" >&2; exit 1; }
+	mkdir -p $(CLS_NPM)
+	cp classroom/package.json $(CLS_NPM)/package.json
+	cd $(CLS_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	touch $@
+
+$(CLS_OVERRIDES): jupyterlab-settings/overrides.json $(CLS_VENV)/.installed
+	mkdir -p $(@D)
+	cp jupyterlab-settings/overrides.json $@
+
+test-classroom: $(CLS_VENV)/.installed $(CLS_CHP) $(CLS_OVERRIDES) ## a class on JupyterHub: two students, nbgitpuller, Chromium
+	CLASSROOM_PROXY="$(CURDIR)/$(CLS_CHP)" $(CLS_BIN)/python -m pytest -p no:cacheprovider -m classroom \
+	    tests/ui/test_classroom.py
+
+clean-classroom: ## remove the classroom environment
+	rm -rf $(CLS_VENV)
