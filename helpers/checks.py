@@ -1,4 +1,5 @@
-"""Argument checks shared by every kernel.
+"""Argument checks shared by every kernel: this module owns the checks of data (``check_data``),
+labels (``check_labels``), numbers (``check_scalar``) and generators (``check_rng``).
 
 Each check raises a ``TypeError`` (wrong kind of thing) or a ``ValueError``
 (right kind, wrong value) whose message names the argument, says what was

@@ -5,7 +5,8 @@ loss, which need not be the one that classifies the most points correctly: the
 loss also rewards confidence. Accuracy itself cannot be followed downhill (it is
 flat almost everywhere and jumps at each point), but it can be searched: try
 random parameters, keep the best, then keep nudging them at random and accept any
-nudge that does not lower the accuracy.
+nudge that does not lower the accuracy. This module owns that search,
+``search_linear_classifier``.
 """
 import numbers
 

@@ -1,7 +1,10 @@
 """Bad input gets an error that names the argument, what was expected and what was given."""
+import numbers
+
 import numpy as np
 import pytest
 
+from helpers.checks import check_scalar
 from helpers import accuracy, init_linear, init_two_layer, loss_and_grads, predict, train
 
 rng = np.random.RandomState(0)
@@ -64,3 +67,27 @@ def test_bad_input_gets_a_clear_error(case):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("value, bounds, error, words", [
+    (1.0, dict(min_val=0, max_val=1, include_boundaries="left"), ValueError,
+     "share must be a real number in [0, 1); got 1.0"),
+    (0.0, dict(min_val=0, max_val=1, include_boundaries="right"), ValueError,
+     "share must be a real number in (0, 1]; got 0.0"),
+    (2.0, dict(max_val=1), ValueError, "share must be a real number <= 1; got 2.0"),
+    (True, dict(min_val=0), TypeError, "share must be a real number >= 0; got bool True"),
+    (float("inf"), dict(), ValueError, "share must be finite, a real number; got inf"),
+    (0.5, dict(include_boundaries="open"), ValueError, "include_boundaries must be one of"),
+])
+def test_check_scalar_names_the_bounds_it_wanted(value, bounds, error, words):
+    with pytest.raises(error) as info:
+        check_scalar(value, "share", numbers.Real, **bounds)
+    assert words in str(info.value)
+
+
+def test_check_scalar_returns_a_plain_int_or_float_and_accepts_its_boundaries():
+    assert check_scalar(np.int64(3), "n", numbers.Integral, min_val=3) == 3
+    assert type(check_scalar(np.int64(3), "n", numbers.Integral)) is int
+    assert type(check_scalar(np.float32(0.5), "share", numbers.Real)) is float
+    assert check_scalar(1.0, "share", numbers.Real, min_val=0, max_val=1) == 1.0
+    assert check_scalar(7, "share", numbers.Real, min_val=0) == 7.0
