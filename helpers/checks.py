@@ -1,10 +1,12 @@
-"""Argument checks shared by every kernel.
+"""Argument checks shared by every kernel: this module owns the checks of data (``check_data``),
+labels (``check_labels``), numbers (``check_scalar``) and generators (``check_rng``).
 
 Each check raises a ``TypeError`` (wrong kind of thing) or a ``ValueError``
 (right kind, wrong value) whose message names the argument, says what was
 expected and what was given, so that a learner never has to read a NumPy
 broadcasting traceback to find a typo.
 """
+import math
 import numbers
 
 import numpy as np
@@ -62,27 +64,51 @@ def check_labels(y, n, K=None, name="y"):
     return y
 
 
+_BOUNDS = {"both": (">=", "<="), "left": (">=", "<"), "right": (">", "<="), "neither": (">", "<")}
+
+
+def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_boundaries="both"):
+    """Return ``x`` as an int (``target_type=numbers.Integral``) or a finite float (``numbers.Real``), within bounds.
+
+    As ``sklearn.utils.check_scalar``: a ``TypeError`` when ``x`` is not an instance of ``target_type``
+    (a bool never counts as a number here), a ``ValueError`` when it lies outside ``min_val`` ..
+    ``max_val``; ``include_boundaries`` ("both", "left", "right" or "neither") says which bounds
+    ``x`` may equal. Messages read ``step_size must be a real number > 0; got -0.001``.
+    """
+    if include_boundaries not in _BOUNDS:
+        raise ValueError(f"include_boundaries must be one of {tuple(_BOUNDS)}; got {include_boundaries!r}")
+    low, high = _BOUNDS[include_boundaries]
+    integral = issubclass(target_type, numbers.Integral)
+    expected = "an integer" if integral else "a real number"
+    if min_val is not None and max_val is not None:
+        expected += f" in {'[' if low == '>=' else '('}{min_val}, {max_val}{']' if high == '<=' else ')'}"
+    elif min_val is not None:
+        expected += f" {low} {min_val}"
+    elif max_val is not None:
+        expected += f" {high} {max_val}"
+    if isinstance(x, bool) or not isinstance(x, target_type):
+        raise TypeError(f"{name} must be {expected}; got {_describe(x)}")
+    x = int(x) if integral else float(x)
+    if not integral and not math.isfinite(x):
+        raise ValueError(f"{name} must be finite, {expected}; got {x}")
+    too_low = min_val is not None and (x < min_val if low == ">=" else x <= min_val)
+    too_high = max_val is not None and (x > max_val if high == "<=" else x >= max_val)
+    if too_low or too_high:
+        raise ValueError(f"{name} must be {expected}; got {x}")
+    return x
+
+
 def check_positive_int(value, name, minimum=1):
-    """Return ``value`` as an int, requiring ``value >= minimum``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer >= {minimum}; got {_describe(value)}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
-    return int(value)
+    """``check_scalar(value, name, numbers.Integral, min_val=minimum)``: the older name, kept for its callers."""
+    return check_scalar(value, name, numbers.Integral, min_val=minimum)
 
 
 def check_real(value, name, *, positive=False, nonnegative=False):
-    """Return ``value`` as a finite float, optionally > 0 or >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number; got {_describe(value)}")
-    value = float(value)
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite; got {value}")
-    if positive and value <= 0:
-        raise ValueError(f"{name} must be positive; got {value}")
-    if nonnegative and value < 0:
-        raise ValueError(f"{name} must be non-negative (>= 0); got {value}")
-    return value
+    """``check_scalar(value, name, numbers.Real, ...)`` with a lower bound of 0 (``positive`` excludes it):
+    the older name, kept for its callers."""
+    if positive or nonnegative:
+        return check_scalar(value, name, numbers.Real, min_val=0, include_boundaries="neither" if positive else "both")
+    return check_scalar(value, name, numbers.Real)
 
 
 def check_rng(rng):

@@ -1,7 +1,9 @@
-"""The toy spiral data set."""
+"""The toy spiral data set: this module owns ``make_spiral``, the course's K interleaved arms."""
+import numbers
+
 import numpy as np
 
-from .checks import check_positive_int, check_real, check_rng
+from .checks import check_rng, check_scalar
 
 
 def make_spiral(N=100, K=3, noise=0.2, *, rng):
@@ -24,9 +26,9 @@ def make_spiral(N=100, K=3, noise=0.2, *, rng):
     X : float64 array, shape (n, 2) with n = N*K examples, one point per row.
     y : uint8 array, shape (n,), class labels in [0, K).
     """
-    N = check_positive_int(N, "N")
-    K = check_positive_int(K, "K")
-    noise = check_real(noise, "noise", nonnegative=True)
+    N = check_scalar(N, "N", numbers.Integral, min_val=1)
+    K = check_scalar(K, "K", numbers.Integral, min_val=1)
+    noise = check_scalar(noise, "noise", numbers.Real, min_val=0)
     rng = check_rng(rng)
     if K > 256:
         raise ValueError(f"K must be at most 256 so that labels fit in uint8; got {K}")

@@ -1,9 +1,14 @@
-"""Numerical gradients, to check the analytic ones, and where such a check cannot be trusted."""
+"""Numerical gradients, to check the analytic ones, and where such a check cannot be trusted.
+
+This module owns ``numerical_gradient``, ``rel_error``, ``gradient_errors`` (the relative error of
+every parameter's analytic gradient), ``near_kink`` and ``order_of_magnitude``.
+"""
 import math
+import numbers
 
 import numpy as np
 
-from .checks import check_data, check_real
+from .checks import check_data, check_scalar
 
 
 def numerical_gradient(f, x, eps=1e-5):
@@ -15,7 +20,7 @@ def numerical_gradient(f, x, eps=1e-5):
     eps : the finite-difference step ε.
     Returns an array shaped like x: ``(f(x + ε e_i) - f(x - ε e_i)) / 2ε`` for each entry i.
     """
-    eps = check_real(eps, "eps", positive=True)
+    eps = check_scalar(eps, "eps", numbers.Real, min_val=0, include_boundaries="neither")
     grad = np.zeros_like(x, dtype=np.float64)
     for ix in np.ndindex(x.shape):
         saved = x[ix]
@@ -34,7 +39,7 @@ def rel_error(a, b):
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
 
 
-def check_gradients(loss_fn, params, eps=1e-5):
+def gradient_errors(loss_fn, params, eps=1e-5):
     """Relative error between analytic and numerical gradients, for each parameter.
 
     loss_fn : callable ``params -> (loss, grads)``, e.g. ``lambda p: loss_and_grads(p, X, y, reg)``.
@@ -47,6 +52,10 @@ def check_gradients(loss_fn, params, eps=1e-5):
         name: rel_error(grads[name], numerical_gradient(lambda: loss_fn(params)[0], params[name], eps))
         for name in params
     }
+
+
+# The older name, the same function, so that ``helpers.exercises`` still forbids it under that name.
+check_gradients = gradient_errors
 
 
 def near_kink(X, Z, eps=1e-5):
@@ -66,7 +75,7 @@ def near_kink(X, Z, eps=1e-5):
     Z = check_data(Z, "Z")
     if Z.shape[0] != X.shape[0]:
         raise ValueError(f"Z must have one row per row of X, {X.shape[0]} rows; got shape {Z.shape}")
-    eps = check_real(eps, "eps", positive=True)
+    eps = check_scalar(eps, "eps", numbers.Real, min_val=0, include_boundaries="neither")
     reach = eps * np.maximum(1.0, np.abs(X).max(axis=1, keepdims=True))
     return np.abs(Z) <= reach
 

@@ -16,6 +16,7 @@ deuteranopia and tritanopia, and in greyscale.
 """
 import base64
 import html
+import numbers
 from dataclasses import dataclass
 
 import matplotlib.patheffects as patheffects
@@ -26,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
-from .checks import check_data, check_labels, check_real
+from .checks import check_data, check_labels, check_scalar
 from .softmax import softmax
 
 REGION_TINT = 0.3  # a decision region's colour: this share of its class's colour, the rest white
@@ -220,7 +221,7 @@ def decision_mesh(X, spacing=0.02, margin=1.0):
     X : (n, 2) points. Returns ``xx, yy``, the two coordinates, each of shape (rows, cols).
     """
     X = check_data(X)
-    spacing = check_real(spacing, "spacing", positive=True)
+    spacing = check_scalar(spacing, "spacing", numbers.Real, min_val=0, include_boundaries="neither")
     x_min, x_max = X[:, 0].min() - margin, X[:, 0].max() + margin
     y_min, y_max = X[:, 1].min() - margin, X[:, 1].max() + margin
     return np.meshgrid(np.arange(x_min, x_max, spacing), np.arange(y_min, y_max, spacing))

@@ -5,11 +5,14 @@ loss, which need not be the one that classifies the most points correctly: the
 loss also rewards confidence. Accuracy itself cannot be followed downhill (it is
 flat almost everywhere and jumps at each point), but it can be searched: try
 random parameters, keep the best, then keep nudging them at random and accept any
-nudge that does not lower the accuracy.
+nudge that does not lower the accuracy. This module owns that search,
+``search_linear_classifier``.
 """
+import numbers
+
 import numpy as np
 
-from .checks import check_data, check_labels, check_positive_int, check_rng
+from .checks import check_data, check_labels, check_rng, check_scalar
 
 
 def _linear_accuracy(X, y, W, b):
@@ -37,8 +40,8 @@ def search_linear_classifier(X, y, *, rng, num_random=2000, num_nudges=3000):
     y = check_labels(y, n)
     K = int(y.max()) + 1
     rng = check_rng(rng)
-    num_random = check_positive_int(num_random, "num_random")
-    num_nudges = check_positive_int(num_nudges, "num_nudges", minimum=0)
+    num_random = check_scalar(num_random, "num_random", numbers.Integral, min_val=1)
+    num_nudges = check_scalar(num_nudges, "num_nudges", numbers.Integral, min_val=0)
 
     best, best_W, best_b = -1.0, None, None
     for _ in range(num_random):

@@ -1,44 +1,34 @@
 """Full-batch gradient descent for both models, fast.
 
-The steps are the course's, with its names: scores, probs, loss, ``dscores``,
-``dW2``/``db2``, ``dhidden``, the ReLU switch, ``dW``/``db``, update. Only the
-bookkeeping differs; each trick is commented where it happens. In short:
+This module owns ``train`` and what it returns (``TrainingResult``, ``Divergence``), the one
+rule that says when and why a run diverged (``divergence_reason``, ``divergence_cause``, which
+the playground reuses), the ``Workspace`` of arrays a run writes into, and one step per model
+(``linear_loss``/``linear_step``, ``two_layer_loss``/``two_layer_step``).
 
-* every intermediate array is allocated once, before the loop, and written
-  with ``out=`` or in place (the course allocates about fifteen arrays a step);
-* the arrays are stored transposed: ``scores`` is (K, n), ``hidden_layer``
-  (H, n), the data (D, n), for n examples. With K = 3 classes, the course's
-  ``np.sum(exp_scores, axis=1)`` adds up n short rows of 3 numbers, one row at a
-  time; transposed, the same sums add 3 long contiguous rows element by element,
-  which NumPy does with vector instructions. ``scores.T`` is the course's array;
-* each bias is folded into its weight matrix as an extra row, against a row of
-  ones under the layer's input, so one matrix product gives ``X @ W + b`` and
-  one gives both ``dW`` and ``db``;
-* the labels become a one-hot matrix once, so that ``dscores[range(n), y] -= 1``
-  is a subtraction and the correct-class scores a dot product, instead of
-  fancy indexing;
-* the ReLU and its backward switch are products with one 0/1 mask, not an
-  assignment through a boolean index, and ``dhidden`` reuses the memory of
-  ``hidden_layer``;
-* the step size is folded into ``dscores`` and the L2 gradient ``reg * W``
-  applied as a decay ``W *= 1 - step_size * reg``, so that each update is a
-  single subtraction.
+The steps are the course's, with its names: scores, probs, loss, ``dscores``, ``dW2``/``db2``,
+``dhidden``, the ReLU switch, ``dW``/``db``, update. Only the bookkeeping differs, one trick at a
+time; each has a one-line comment where it happens, and ``benchmarks/tricks.py`` measures what
+each buys. The arrays are stored transposed: ``scores`` is (K, n), ``hidden_layer`` (H, n), the
+data (D, n), for n examples, so ``scores.T`` is the course's array; each bias is folded into its
+weight matrix as an extra last row, against a row of ones under the layer's input.
 
-These change the order of some floating-point operations, so the losses agree
-with the course's code to about 1e-15 at first; over thousands of steps of the
-network the difference grows to a few times 1e-4, as it does between two BLAS libraries.
-``helpers.models.loss_and_grads`` is the plain version of one step; the tests
-check that the two agree.
+These tricks change the order of some floating-point operations, so the losses agree with the
+course's code to about 1e-15 at first; over thousands of steps of the network the difference
+grows to a few times 1e-4, as it does between two BLAS libraries. ``helpers.models.loss_and_grads``
+is the plain version of one step; the tests check that the two agree.
 """
 import math
+import numbers
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checks import check_data, check_labels, check_positive_int, check_real
-from .models import check_params, is_two_layer
+from .checks import check_data, check_labels, check_scalar
+from .models import CACHE_ENTRIES, check_params, is_two_layer
 from .perturb import apply as apply_perturbation
 
+
+# --------------------------------------------------------------------------- results and divergence
 
 @dataclass(frozen=True)
 class Divergence:
@@ -73,10 +63,173 @@ class TrainingResult:
         return self.loss_history[-1][1]
 
 
+def divergence_cause(step_size, reg):
+    """Why gradient descent at this ``step_size`` and L2 strength ``reg`` blew up, in a few words.
+
+    Each update multiplies W by ``1 - step_size * reg``: above 2, that factor is below -1, and the
+    L2 term alone makes every update overshoot, whatever the data.
+    """
+    if step_size * reg > 2:
+        return f"step size x reg = {step_size * reg:.3g} is above 2"
+    return f"step size {step_size:.3g} is too large"
+
+
+def divergence_reason(loss, first_loss, blowup_factor, step_size, reg):
+    """``None`` while training is sound; else why it diverged, as a sentence for ``Divergence.reason``.
+
+    It diverged when the ``loss`` is no longer finite or exceeds ``blowup_factor`` times ``first_loss``.
+    """
+    if math.isfinite(loss) and loss <= blowup_factor * first_loss:
+        return None
+    why = "the loss is no longer finite" if not math.isfinite(loss) else (
+        f"the loss rose to {loss:.4g}, over {blowup_factor:g} times its starting value {first_loss:.4g}")
+    return f"{why}; the {divergence_cause(step_size, reg)}"
+
+
+# --------------------------------------------------------------------------- the workspace
+
 def _fold(W, b, dtype):
     """Stack ``b`` under ``W``: ``[X, 1] @ _fold(W, b) == X @ W + b``."""
     return np.vstack([W, np.reshape(b, (1, -1))]).astype(dtype)
 
+
+class Workspace:
+    """Every array one training run writes into, allocated once; the steps only write (out=, -=, *=).
+
+    X1T : (D+1, n), ``[X, 1].T``. onehot : (K, n), column i holds a 1 in row y[i].
+    Wb : (D+1, M), ``[W; b]``, M = H or K; ``W`` (D, M) and ``b`` (1, M) are views into it.
+    dWb : ``[dW; db]`` times step_size. scores, probs : (K, n). colsum, per_example : (n,).
+    For the network also W2b, W2, b2, dW2b as above, with hidden_ones (H+1, n), whose first H
+    rows are ``hidden_layer`` (H, n) and, once dW2 is computed, ``dhidden``; and alive (H, n),
+    the ReLU's 0/1 mask. scale = step_size / n and decay = 1 - step_size * reg fold the step
+    size into dscores and the L2 gradient into a weight decay.
+    """
+
+    def __init__(self, params, X, y, K, *, step_size, reg, dtype):
+        N, D = X.shape
+        self.N, self.reg = N, reg
+        self.scale, self.decay = step_size / N, 1.0 - step_size * reg
+        self.X1T = np.ones((D + 1, N), dtype)
+        self.X1T[:D] = X.T
+        self.Wb = _fold(params["W"], params["b"], dtype)
+        self.W, self.b = self.Wb[:D], self.Wb[D:]
+        self.dWb = np.empty_like(self.Wb)
+        self.onehot = np.zeros((K, N), dtype)
+        self.onehot[y, np.arange(N)] = 1.0
+        self.scores, self.probs = np.empty((K, N), dtype), np.empty((K, N), dtype)
+        self.colsum, self.per_example = np.empty(N, dtype), np.empty(N, dtype)
+        self.two_layer = is_two_layer(params)
+        if self.two_layer:
+            H = self.Wb.shape[1]
+            self.hidden_ones = np.ones((H + 1, N), dtype)
+            self.hidden_layer = self.hidden_ones[:H]
+            self.W2b = _fold(params["W2"], params["b2"], dtype)
+            self.W2, self.b2 = self.W2b[:H], self.W2b[H:]
+            self.dW2b = np.empty_like(self.W2b)
+            self.dhidden = self.hidden_layer  # hidden_layer is not needed once dW2 is computed
+            # float mask while (H, n) fits in the cache, else bool (less memory traffic)
+            self.alive = np.empty((H, N), dtype if H * N <= CACHE_ENTRIES else bool)
+
+    def all_finite(self):
+        """Whether every parameter is still finite."""
+        return bool(np.all(np.isfinite(self.Wb)) and (not self.two_layer or np.all(np.isfinite(self.W2b))))
+
+    def params(self):
+        """Copies of the parameters, in the course's layout: W (D, M), b (1, M), and W2, b2 for the network."""
+        params = {"W": self.W.copy(), "b": self.b.copy()}
+        if self.two_layer:
+            params.update(W2=self.W2.copy(), b2=self.b2.copy())
+        return params
+
+
+# --------------------------------------------------------------------------- one step per model
+
+def _stable_softmax(scores, onehot, exp_scores, colsum):
+    """The rare step where the course's plain softmax overflows: redo it safely; return the data loss.
+
+    ``np.exp(scores)`` overflows once scores pass ~709 (training is blowing up). Subtracting each
+    column's largest score first changes neither the probabilities nor the loss. scores, onehot,
+    exp_scores : (K, n); colsum : (n,); exp_scores and colsum are overwritten with the shifted versions.
+    """
+    N = scores.shape[1]
+    shifted = scores - np.max(scores, axis=0)
+    np.exp(shifted, out=exp_scores)
+    np.add.reduce(exp_scores, axis=0, out=colsum)
+    # -log(probs[y]) = log(sum exp(shifted)) - shifted[y], and the sum is >= 1
+    return (np.log(colsum).sum() - np.vdot(shifted, onehot)) / N
+
+
+def _softmax_data_loss(ws):
+    """The mean cross-entropy of ``ws.scores`` (K, n).
+
+    Leaves exp_scores (K, n) in ``ws.probs`` and their column sums (n,) in ``ws.colsum``, for ``_dscores``.
+    """
+    scores, onehot, colsum = ws.scores, ws.onehot, ws.colsum
+    # no max-shift, like the course: np.exp overflows only when training blows up (then: redo safely)
+    exp_scores = np.exp(scores, out=ws.probs)
+    # np.sum(exp_scores, axis=1) of the course: K long rows added element by element (np.sum's core)
+    np.add.reduce(exp_scores, axis=0, out=colsum)
+    # -log(probs[y]) = log(colsum) - scores[y]; scores[y] by a dot product with the one-hot labels
+    data_loss = (np.add.reduce(np.log(colsum, out=ws.per_example)) - np.vdot(scores, onehot)) / ws.N
+    if not math.isfinite(data_loss):
+        data_loss = _stable_softmax(scores, onehot, exp_scores, colsum)
+    return data_loss
+
+
+def _dscores(ws):
+    """dscores (K, n) = (probs - onehot) * step_size / n, written over ``ws.probs``: the course's
+    ``dscores[range(N), y] -= 1; dscores /= N``, times step_size."""
+    dscores = np.divide(ws.probs, ws.colsum, out=ws.probs)
+    dscores -= ws.onehot
+    dscores *= ws.scale  # step_size folded in: every gradient below comes out times step_size
+    return dscores
+
+
+def linear_loss(ws):
+    """Forward pass of the linear classifier: scores (K, n) = (X W + b).T into ``ws.scores``; return the loss."""
+    np.matmul(ws.Wb.T, ws.X1T, out=ws.scores)
+    W = ws.W
+    reg_loss = 0.5 * ws.reg * np.vdot(W, W)
+    return _softmax_data_loss(ws) + reg_loss
+
+
+def linear_step(ws):
+    """Backward pass and update after ``linear_loss``: W += -step_size * (dW + reg * W), and b."""
+    dscores = _dscores(ws)
+    Wb, dWb = ws.Wb, ws.dWb
+    np.matmul(ws.X1T, dscores.T, out=dWb)  # [dW; db] from one product, against the row of ones
+    ws.W *= ws.decay  # the L2 gradient reg * W as a decay, so the update is one subtraction
+    Wb -= dWb
+
+
+def two_layer_loss(ws):
+    """Forward pass of the network: hidden_layer (H, n) = max(0, X W + b).T, scores (K, n) = (hidden_layer.T W2 + b2).T;
+    return the loss."""
+    hidden_layer, alive = ws.hidden_layer, ws.alive
+    np.matmul(ws.Wb.T, ws.X1T, out=hidden_layer)
+    np.greater(hidden_layer, 0.0, out=alive)
+    hidden_layer *= alive  # the ReLU as a product with a 0/1 mask, which the backward pass reuses
+    np.matmul(ws.W2b.T, ws.hidden_ones, out=ws.scores)
+    W, W2 = ws.W, ws.W2
+    reg_loss = 0.5 * ws.reg * (np.vdot(W, W) + np.vdot(W2, W2))
+    return _softmax_data_loss(ws) + reg_loss
+
+
+def two_layer_step(ws):
+    """Backward pass and update after ``two_layer_loss``: first W2 and b2, then through the ReLU into W and b."""
+    dscores = _dscores(ws)
+    W2b, dW2b, dhidden, decay = ws.W2b, ws.dW2b, ws.dhidden, ws.decay
+    np.matmul(ws.hidden_ones, dscores.T, out=dW2b)  # [dW2; db2] from one product
+    np.matmul(ws.W2, dscores, out=dhidden)  # dhidden = np.dot(dscores, W2.T), transposed, over hidden_layer
+    dhidden *= ws.alive  # the ReLU switch dhidden[hidden_layer <= 0] = 0, as a product with the mask
+    np.matmul(ws.X1T, dhidden.T, out=ws.dWb)  # [dW; db]
+    ws.W2 *= decay
+    W2b -= dW2b
+    ws.W *= decay
+    ws.Wb -= ws.dWb
+
+
+# --------------------------------------------------------------------------- train
 
 def _check_dtype(dtype):
     """Return ``dtype`` as np.float64 or np.float32, the two precisions ``train`` supports."""
@@ -87,22 +240,6 @@ def _check_dtype(dtype):
     if checked not in (np.float64, np.float32):
         raise ValueError(f"dtype must be np.float64 (the default) or np.float32; got {dtype!r}")
     return checked
-
-
-def _stable_softmax(scores, onehot, exp_scores, colsum):
-    """The rare step where the course's plain softmax overflows: redo it safely; return the data loss.
-
-    ``np.exp(scores)`` overflows once scores pass ~709 (training is blowing up).
-    Subtracting each column's largest score first changes neither the probabilities
-    nor the loss, and keeps every number finite. ``exp_scores`` and ``colsum``
-    (K, n) and (n,) are overwritten with the shifted versions.
-    """
-    N = scores.shape[1]
-    shifted = scores - np.max(scores, axis=0)
-    np.exp(shifted, out=exp_scores)
-    np.add.reduce(exp_scores, axis=0, out=colsum)
-    # -log(probs[y]) = log(sum exp(shifted)) - shifted[y], and the sum is >= 1
-    return (np.log(colsum).sum() - np.vdot(shifted, onehot)) / N
 
 
 def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=10,
@@ -116,156 +253,52 @@ def train(params, X, y, *, step_size=1.0, reg=1e-3, num_iters=200, record_every=
     record_every : int >= 1; the loss before update ``i`` is recorded when ``i % record_every == 0``.
     verbose : print ``iteration i: loss L`` at each recorded iteration, through ``print_fn``.
     blowup_factor : training stops as diverged when the loss exceeds this many times
-        its starting value, or stops being finite.
+        its starting value, or stops being finite (``divergence_reason``).
     reference_loss : the starting value that ``blowup_factor`` multiplies; by default the
         first loss of this call. A run trained in several calls (the playground's frames)
         passes the loss of its very first iteration, so that a slow blow-up spread over
         many calls is caught just as in one long call.
-    dtype : np.float64 (default), or np.float32 to train in single precision: about 1.5x
-        faster, but the network's printed losses then leave the course's within the
-        first 1000 iterations, by up to ~1e-2 later on (the returned params are float32).
+    dtype : np.float64 (default), or np.float32 to train in single precision: faster, but the
+        network's printed losses then leave the course's within the first 1000 iterations, by up
+        to ~1e-2 later on (the returned params are float32).
 
     Returns a ``TrainingResult``.
     """
     X = check_data(X)
     params, K = check_params(params, X.shape[1])
-    N, D = X.shape
-    y = check_labels(y, N, K)
-    step_size = check_real(step_size, "step_size", positive=True)
-    reg = check_real(reg, "reg", nonnegative=True)
-    num_iters = check_positive_int(num_iters, "num_iters")
-    record_every = check_positive_int(record_every, "record_every")
-    blowup_factor = check_real(blowup_factor, "blowup_factor", positive=True)
+    y = check_labels(y, X.shape[0], K)
+    step_size = check_scalar(step_size, "step_size", numbers.Real, min_val=0, include_boundaries="neither")
+    reg = check_scalar(reg, "reg", numbers.Real, min_val=0)
+    num_iters = check_scalar(num_iters, "num_iters", numbers.Integral, min_val=1)
+    record_every = check_scalar(record_every, "record_every", numbers.Integral, min_val=1)
+    blowup_factor = check_scalar(blowup_factor, "blowup_factor", numbers.Real, min_val=0, include_boundaries="neither")
     if reference_loss is not None:
-        reference_loss = check_real(reference_loss, "reference_loss", positive=True)
+        reference_loss = check_scalar(reference_loss, "reference_loss", numbers.Real, min_val=0,
+                                      include_boundaries="neither")
     dtype = _check_dtype(dtype)
     params, X, y = apply_perturbation(params, X, y)  # only when $SPIRAL_PERTURB is set: see helpers.perturb
 
-    two_layer = is_two_layer(params)
-    # Every array below is allocated once; the loop only writes into them (out=, -=, *=).
-    # The data, transposed, with a row of ones under it: X1T is [X, 1].T, (D+1, N).
-    X1T = np.ones((D + 1, N), dtype)
-    X1T[:D] = X.T
-    # Wb is W with b as an extra last row, (D+1, M), so Wb.T @ X1T == (X @ W + b).T.
-    # W and b are views into it (no copies), for the L2 terms and the result.
-    Wb = _fold(params["W"], params["b"], dtype)
-    W, b = Wb[:D], Wb[D:]
-    dWb = np.empty_like(Wb)  # [dW; db] (times step_size), filled by one matrix product
-    # one-hot labels, (K, N): column i holds a 1 in row y[i]
-    onehot = np.zeros((K, N), dtype)
-    onehot[y, np.arange(N)] = 1.0
-    # scores, and probs (which start as exp_scores and end as dscores), both (K, N);
-    # colsum and per_example hold one number per example.
-    scores, probs = np.empty((K, N), dtype), np.empty((K, N), dtype)
-    colsum, per_example = np.empty(N, dtype), np.empty(N, dtype)
-    if two_layer:
-        H = Wb.shape[1]
-        # The hidden layer with a row of ones under it, (H+1, N): against the row of
-        # ones, the product that gives dW2 also gives db2.
-        hidden_ones = np.ones((H + 1, N), dtype)
-        hidden_layer = hidden_ones[:H]  # the course's hidden_layer, transposed: (H, N)
-        W2b = _fold(params["W2"], params["b2"], dtype)  # [W2; b2], (H+1, K)
-        W2, b2 = W2b[:H], W2b[H:]
-        dW2b = np.empty_like(W2b)  # [dW2; db2]
-        # dhidden is written over hidden_layer, which is not needed once dW2 is computed:
-        # one (H, N) array fewer to allocate and to stream through the cache
-        dhidden = hidden_layer
-        # 1 where the ReLU's input is positive, else 0: as floats while the (H, N) arrays
-        # are small enough to stay in the CPU cache (a product of floats with booleans
-        # converts them on every use), as booleans (1 byte an entry, not 8) beyond that,
-        # where memory traffic costs more than the conversion
-        alive = np.empty((H, N), dtype if H * N <= 50_000 else bool)
-
+    ws = Workspace(params, X, y, K, step_size=step_size, reg=reg, dtype=dtype)
+    loss_fn, step_fn = (two_layer_loss, two_layer_step) if ws.two_layer else (linear_loss, linear_step)
     result = TrainingResult(params={})
     first_loss = reference_loss
-    # Folding step_size into dscores makes every gradient below come out already
-    # multiplied by step_size: the update is then one subtraction.
-    # The L2 gradient reg * W is applied as a decay, W *= 1 - step_size * reg.
-    scale, decay = step_size / N, 1.0 - step_size * reg
-    # Like the course, the loop takes np.exp(scores) without first subtracting the
-    # largest score: that is one pass fewer, and it can overflow only when training
-    # blows up, when the step is redone safely (see below). NumPy's warnings about
-    # it are not wanted here.
-    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # overflow is handled in the loss
         for i in range(num_iters):
-            # evaluate class scores, transposed: (K, N)
-            if two_layer:
-                # hidden_layer = np.maximum(0, np.dot(X, W) + b), with b folded into Wb
-                np.matmul(Wb.T, X1T, out=hidden_layer)
-                # the ReLU as a product with a 0/1 mask of where its input is positive;
-                # the backward pass multiplies by the same mask
-                np.greater(hidden_layer, 0.0, out=alive)
-                hidden_layer *= alive
-                # scores = np.dot(hidden_layer, W2) + b2, with b2 folded into W2b
-                np.matmul(W2b.T, hidden_ones, out=scores)
-                reg_loss = 0.5 * reg * (np.vdot(W, W) + np.vdot(W2, W2))
-            else:
-                np.matmul(Wb.T, X1T, out=scores)
-                reg_loss = 0.5 * reg * np.vdot(W, W)
-
-            # compute the class probabilities: probs = exp_scores / colsum.
-            # colsum is the course's np.sum(exp_scores, axis=1): in the (K, N) layout it
-            # adds K long rows element by element, instead of N short rows of K numbers.
-            # (np.add.reduce is np.sum without its Python wrapper.)
-            exp_scores = np.exp(scores, out=probs)
-            np.add.reduce(exp_scores, axis=0, out=colsum)
-            # compute the loss: -log(probs[y]) = log(colsum) - scores[y], summed over the
-            # examples; the correct-class scores are picked out by a dot product with the
-            # one-hot labels, and no probability that underflowed to 0 is ever logged.
-            data_loss = (np.add.reduce(np.log(colsum, out=per_example)) - np.vdot(scores, onehot)) / N
-            if not math.isfinite(data_loss):
-                # np.exp overflowed (the scores passed ~709): redo this step safely
-                data_loss = _stable_softmax(scores, onehot, exp_scores, colsum)
-            loss = data_loss + reg_loss
+            loss = loss_fn(ws)
             if first_loss is None:
                 first_loss = loss
-            if not math.isfinite(loss) or loss > blowup_factor * first_loss:
-                why = "the loss is no longer finite" if not math.isfinite(loss) else (
-                    f"the loss rose to {loss:.4g}, over {blowup_factor:g} times its starting value {first_loss:.4g}")
-                cause = (f"the step size {step_size:.3g} is too large" if step_size * reg <= 2 else
-                         f"step_size x reg = {step_size * reg:.3g} is above 2, so the L2 term alone "
-                         "makes every update overshoot")
-                result.diverged = Divergence(i, float(loss), f"{why}; {cause}")
+            reason = divergence_reason(loss, first_loss, blowup_factor, step_size, reg)
+            if reason is not None:
+                result.diverged = Divergence(i, float(loss), reason)
                 break
             if i % record_every == 0:
                 result.loss_history.append((i, float(loss)))
                 if verbose:
                     print_fn(f"iteration {i}: loss {loss:f}")
-
-            # compute the gradient on scores, in place:
-            # dscores = probs; dscores[range(N), y] -= 1; dscores /= N
-            probs = np.divide(exp_scores, colsum, out=probs)
-            dscores = probs
-            dscores -= onehot  # subtracts 1 at the correct class, 0 elsewhere
-            dscores *= scale  # / N, and times step_size: see `scale` above
-
-            # backpropagate the gradient to the parameters (each times step_size)
-            if two_layer:
-                # first backprop into W2 and b2: dW2b = [dW2; db2] from one product
-                # (its last row, against the row of ones, is np.sum(dscores, axis=0))
-                np.matmul(hidden_ones, dscores.T, out=dW2b)
-                # next backprop into hidden layer: dhidden = np.dot(dscores, W2.T), transposed
-                np.matmul(W2, dscores, out=dhidden)
-                # backprop the ReLU non-linearity: the switch dhidden[hidden_layer <= 0] = 0,
-                # as a product with the mask; assigning through a boolean index is ~10x
-                # slower, as it goes element by element
-                dhidden *= alive
-                # finally into W, b: dWb = [dW; db]
-                np.matmul(X1T, dhidden.T, out=dWb)
-                # perform a parameter update: W2 += -step_size * (dW2 + reg * W2), and b2
-                W2 *= decay
-                W2b -= dW2b
-            else:
-                np.matmul(X1T, dscores.T, out=dWb)
-            # perform a parameter update: W += -step_size * (dW + reg * W), and b
-            W *= decay
-            Wb -= dWb
+            step_fn(ws)
             result.iterations = i + 1
 
-    finite = np.all(np.isfinite(Wb)) and (not two_layer or np.all(np.isfinite(W2b)))
-    if result.diverged is None and not finite:
+    if result.diverged is None and not ws.all_finite():
         result.diverged = Divergence(result.iterations, math.nan, "the parameters are no longer finite")
-    result.params = {"W": W.copy(), "b": b.copy()}
-    if two_layer:
-        result.params.update(W2=W2.copy(), b2=b2.copy())
+    result.params = ws.params()
     return result

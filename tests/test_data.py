@@ -64,7 +64,7 @@ def test_noise_moves_the_angles():
         (dict(K=0), ValueError, "K must be an integer >= 1; got 0"),
         (dict(K=300), ValueError, "K must be at most 256"),
         (dict(N=2.5), TypeError, "N must be an integer"),
-        (dict(noise=-0.1), ValueError, "noise must be non-negative"),
+        (dict(noise=-0.1), ValueError, "noise must be a real number >= 0"),
         (dict(noise=float("nan")), ValueError, "noise must be finite"),
     ],
 )

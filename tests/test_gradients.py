@@ -4,7 +4,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from helpers import (affine_backward, affine_forward, check_gradients, init_linear, init_two_layer,
+from helpers import (affine_backward, affine_forward, gradient_errors, init_linear, init_two_layer,
                      loss_and_grads, numerical_gradient, rel_error, relu_backward, relu_forward, train)
 
 TOL = 1e-7
@@ -43,7 +43,7 @@ def test_linear_gradients(shape, reg, seed):
     X, y, rng = random_problem(seed, N, D, K)
     params = well_scaled(init_linear(D, K, rng=rng), rng)
     assume_measurable(params, X, y, reg)
-    errors = check_gradients(lambda p: loss_and_grads(p, X, y, reg), params)
+    errors = gradient_errors(lambda p: loss_and_grads(p, X, y, reg), params)
     assert max(errors.values()) < TOL, errors
 
 
@@ -54,7 +54,7 @@ def test_two_layer_gradients(shape, reg, seed):
     X, y, rng = random_problem(seed, N, D, K)
     params = well_scaled(init_two_layer(D, H, K, rng=rng), rng)
     assume_measurable(params, X, y, reg)
-    errors = check_gradients(lambda p: loss_and_grads(p, X, y, reg), params)
+    errors = gradient_errors(lambda p: loss_and_grads(p, X, y, reg), params)
     assert max(errors.values()) < TOL, errors
 
 
@@ -87,7 +87,7 @@ def test_a_wrong_gradient_is_caught():
         grads["W"] = grads["W"] * 0.5
         return loss, grads
 
-    assert check_gradients(wrong, params)["W"] > 0.1
+    assert gradient_errors(wrong, params)["W"] > 0.1
 
 
 def plain_gradient_descent(params, X, y, step_size, reg, num_iters):

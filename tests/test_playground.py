@@ -360,7 +360,7 @@ def test_a_run_that_diverges_while_playing_stops_and_says_why(model):
 def test_step_size_times_reg_above_two_is_named_as_the_cause():
     pg = Playground(step_size=10.0, reg=1.0, num_iters=200, budget=False)
     assert pg.session.diverged is not None
-    assert "step_size x reg = 10 is above 2" in pg.status
+    assert "step size x reg = 10 is above 2" in pg.status
     assert "step size x reg = 10 is above 2" in pg.figure.message.get_text()
 
 
@@ -564,7 +564,7 @@ def test_nothing_leaks_into_pyplot_or_stdout(capsys):
 @pytest.mark.parametrize("kwargs, error, words", [
     ({"model": "3-layer"}, ValueError, "model must be one of"),
     ({"step_size": 1000.0}, ValueError, "step_size must be between"),
-    ({"step_size": 0.0}, ValueError, "step_size must be positive"),
+    ({"step_size": 0.0}, ValueError, "step_size must be a real number > 0"),
     ({"reg": 5.0}, ValueError, "reg must be between"),
     ({"reg": "0.1"}, TypeError, "reg must be a real number"),
     ({"hidden_size": 0}, ValueError, "hidden_size must be an integer >= 1"),
@@ -578,7 +578,7 @@ def test_nothing_leaks_into_pyplot_or_stdout(capsys):
     ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
     ({"learning_rate": 0.1}, TypeError, r"unknown playground setting\(s\) \['learning_rate'\]"),
     ({"show": ("sliders",)}, ValueError, "show must list groups from"),
-    ({"frame_interval_ms": -1}, ValueError, "frame_interval_ms must be non-negative"),
+    ({"frame_interval_ms": -1}, ValueError, "frame_interval_ms must be a real number >= 0"),
 ])
 def test_bad_settings_are_refused_with_a_clear_message(kwargs, error, words):
     with pytest.raises(error, match=words):

@@ -52,7 +52,7 @@ def test_plotting_rejects_bad_input(spiral):
     X, y = spiral
     with pytest.raises(ValueError, match="X must have 2 columns to be plotted"):
         plot_spiral(np.hstack([X, X]), y)
-    with pytest.raises(ValueError, match="spacing must be positive"):
+    with pytest.raises(ValueError, match="spacing must be a real number > 0"):
         plot_decision_boundary(lambda P: np.zeros(len(P), int), X, y, spacing=0)
     with pytest.raises(ValueError, match="at most 6 classes can be drawn"):
         plot_spiral(X, np.arange(len(y)) % 7)

@@ -123,4 +123,4 @@ def test_divergence_from_too_much_reg_blames_the_product(spiral):
     X, y = spiral
     result = train(init_linear(2, 3, rng=np.random.RandomState(0)), X, y, step_size=1.0, reg=50.0, num_iters=200)
     assert result.diverged is not None
-    assert "step_size x reg = 50 is above 2" in str(result.diverged)
+    assert "step size x reg = 50 is above 2" in str(result.diverged)

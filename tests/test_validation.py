@@ -1,7 +1,10 @@
 """Bad input gets an error that names the argument, what was expected and what was given."""
+import numbers
+
 import numpy as np
 import pytest
 
+from helpers.checks import check_scalar
 from helpers import accuracy, init_linear, init_two_layer, loss_and_grads, predict, train
 
 rng = np.random.RandomState(0)
@@ -33,12 +36,12 @@ CASES = {
     "y floats": (lambda: train(LIN, X, y.astype(float)), TypeError, "y must hold integer class labels; got dtype float64"),
     "y label too big": (lambda: train(LIN, X, np.array([0, 1, 2, 3, 1, 2])), ValueError, "y must hold labels in [0, 3) for K = 3 classes; got values from 0 to 3"),
     "y label negative": (lambda: loss_and_grads(NET, X, np.array([0, 1, -1, 0, 1, 2])), ValueError, "y must hold labels in [0, 3)"),
-    "step size zero": (lambda: train(LIN, X, y, step_size=0), ValueError, "step_size must be positive; got 0.0"),
-    "step size negative": (lambda: train(NET, X, y, step_size=-1e-3), ValueError, "step_size must be positive; got -0.001"),
-    "step size nan": (lambda: train(NET, X, y, step_size=float("nan")), ValueError, "step_size must be finite"),
-    "step size a string": (lambda: train(NET, X, y, step_size="1"), TypeError, "step_size must be a real number; got str '1'"),
-    "reg negative": (lambda: train(LIN, X, y, reg=-1e-3), ValueError, "reg must be non-negative (>= 0); got -0.001"),
-    "reg negative in loss": (lambda: loss_and_grads(NET, X, y, reg=-1.0), ValueError, "reg must be non-negative"),
+    "step size zero": (lambda: train(LIN, X, y, step_size=0), ValueError, "step_size must be a real number > 0; got 0.0"),
+    "step size negative": (lambda: train(NET, X, y, step_size=-1e-3), ValueError, "step_size must be a real number > 0; got -0.001"),
+    "step size nan": (lambda: train(NET, X, y, step_size=float("nan")), ValueError, "step_size must be finite, a real number > 0; got nan"),
+    "step size a string": (lambda: train(NET, X, y, step_size="1"), TypeError, "step_size must be a real number > 0; got str '1'"),
+    "reg negative": (lambda: train(LIN, X, y, reg=-1e-3), ValueError, "reg must be a real number >= 0; got -0.001"),
+    "reg negative in loss": (lambda: loss_and_grads(NET, X, y, reg=-1.0), ValueError, "reg must be a real number >= 0; got -1.0"),
     "num_iters zero": (lambda: train(LIN, X, y, num_iters=0), ValueError, "num_iters must be an integer >= 1; got 0"),
     "num_iters float": (lambda: train(LIN, X, y, num_iters=10.5), TypeError, "num_iters must be an integer >= 1; got float 10.5"),
     "record_every zero": (lambda: train(LIN, X, y, record_every=0), ValueError, "record_every must be an integer >= 1; got 0"),
@@ -64,3 +67,27 @@ def test_bad_input_gets_a_clear_error(case):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value)
+
+
+@pytest.mark.parametrize("value, bounds, error, words", [
+    (1.0, dict(min_val=0, max_val=1, include_boundaries="left"), ValueError,
+     "share must be a real number in [0, 1); got 1.0"),
+    (0.0, dict(min_val=0, max_val=1, include_boundaries="right"), ValueError,
+     "share must be a real number in (0, 1]; got 0.0"),
+    (2.0, dict(max_val=1), ValueError, "share must be a real number <= 1; got 2.0"),
+    (True, dict(min_val=0), TypeError, "share must be a real number >= 0; got bool True"),
+    (float("inf"), dict(), ValueError, "share must be finite, a real number; got inf"),
+    (0.5, dict(include_boundaries="open"), ValueError, "include_boundaries must be one of"),
+])
+def test_check_scalar_names_the_bounds_it_wanted(value, bounds, error, words):
+    with pytest.raises(error) as info:
+        check_scalar(value, "share", numbers.Real, **bounds)
+    assert words in str(info.value)
+
+
+def test_check_scalar_returns_a_plain_int_or_float_and_accepts_its_boundaries():
+    assert check_scalar(np.int64(3), "n", numbers.Integral, min_val=3) == 3
+    assert type(check_scalar(np.int64(3), "n", numbers.Integral)) is int
+    assert type(check_scalar(np.float32(0.5), "share", numbers.Real)) is float
+    assert check_scalar(1.0, "share", numbers.Real, min_val=0, max_val=1) == 1.0
+    assert check_scalar(7, "share", numbers.Real, min_val=0) == 7.0

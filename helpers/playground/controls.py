@@ -43,6 +43,7 @@ stops playing and says why; Reset (or any change that resets) starts again.
 import functools
 import html
 import math
+import numbers
 import threading
 import time
 
@@ -51,7 +52,7 @@ import ipywidgets as widgets
 from .render import PlaygroundFigure
 from .settings import SETTINGS
 from .state import Session, status_text
-from ..checks import check_real
+from ..checks import check_scalar
 from ..plotting import class_colour, text_colour_on
 
 CLOCK_INTERVAL_MS = 50  # each clock's tick
@@ -218,7 +219,7 @@ class Playground:
         self._set_click_classes(s["classes"])
         self.clocks = tuple(widgets.Play(value=0, min=0, max=2**31 - 1, step=1, interval=CLOCK_INTERVAL_MS,
                                          show_repeat=False, layout=widgets.Layout(display="none")) for _ in range(2))
-        self.frame_interval = check_real(frame_interval_ms, "frame_interval_ms", nonnegative=True) / 1000
+        self.frame_interval = check_scalar(frame_interval_ms, "frame_interval_ms", numbers.Real, min_val=0) / 1000
         self.clock_time = time.perf_counter  # what pacing reads; a test can put a fake clock here
         self._last_frame = -math.inf
 

@@ -16,16 +16,17 @@ into training and held-out points from the same generator, and the starting
 weights from ``seed``, so the same settings always give the same run.
 """
 import math
+import numbers
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from ..checks import check_positive_int, check_real
+from ..checks import check_scalar
 from ..data import make_spiral
 from ..models import dead_units, forward, init_linear, init_two_layer, is_two_layer, predict
 from ..softmax import softmax_loss
-from ..train import Divergence, train
+from ..train import Divergence, divergence_cause as training_divergence_cause, train
 from .settings import DATA_SETTINGS, LIVE_SETTINGS, MODEL_LABELS, MODELS, check_settings
 
 LOSS_POINTS = 50  # a run of num_iters iterations records about this many points
@@ -190,7 +191,7 @@ class Session:
 
     def __init__(self, settings=None, *, seed=0, points=(), spiral=True):
         self.settings = check_settings(**(settings or {}))
-        self.seed = check_positive_int(seed, "seed", minimum=0)
+        self.seed = check_scalar(seed, "seed", numbers.Integral, min_val=0)
         self.points = [tuple(p) for p in points]
         self.spiral = bool(spiral)
         self.data = self._make_data()
@@ -292,7 +293,7 @@ class Session:
         Does nothing if training diverged or there are no training points. Returns whether
         training can go on.
         """
-        num_iters = check_positive_int(num_iters, "num_iters")
+        num_iters = check_scalar(num_iters, "num_iters", numbers.Integral, min_val=1)
         self.target = None
         if not self.can_train:
             return False
@@ -367,8 +368,8 @@ class Session:
 
     def add_point(self, x1, x2, k, held_out=False):
         """Add a point of class ``k`` at (x1, x2); the data changed, so the weights are reset."""
-        x1, x2 = check_real(x1, "x1"), check_real(x2, "x2")
-        k = check_positive_int(k, "k", minimum=0)
+        x1, x2 = check_scalar(x1, "x1", numbers.Real), check_scalar(x2, "x2", numbers.Real)
+        k = check_scalar(k, "k", numbers.Integral, min_val=0)
         if k >= self.settings["classes"]:
             raise ValueError(f"k must be a class below classes = {self.settings['classes']}; got {k}")
         self.points.append((x1, x2, k, bool(held_out)))
@@ -409,11 +410,8 @@ def describe_settings(settings):
 
 
 def divergence_cause(settings):
-    """Why a run at these settings blows up, in a few words."""
-    product = settings["step_size"] * settings["reg"]
-    if product > 2:
-        return f"step size x reg = {product:.3g} is above 2"
-    return f"step size {settings['step_size']:.3g} is too large"
+    """Why a run at these settings blows up, in a few words (``helpers.train.divergence_cause``)."""
+    return training_divergence_cause(settings["step_size"], settings["reg"])
 
 
 def status_text(session):
