@@ -1,6 +1,6 @@
 """Vectorized NumPy kernels for the spiral-classifier notebooks."""
 from .data import make_spiral
-from .gradcheck import check_gradients, gradient_errors, numerical_gradient, rel_error
+from .gradcheck import gradient_errors, numerical_gradient, rel_error
 from .layers import affine_backward, affine_forward, relu_backward, relu_forward
 from .models import accuracy, dead_units, init_linear, init_two_layer, loss_and_grads, predict
 from .softmax import l2_penalty, log_softmax, softmax, softmax_loss
@@ -8,7 +8,7 @@ from .train import Divergence, TrainingResult, train
 
 __all__ = [
     "make_spiral",
-    "gradient_errors", "check_gradients", "numerical_gradient", "rel_error",
+    "gradient_errors", "numerical_gradient", "rel_error",
     "affine_forward", "affine_backward", "relu_forward", "relu_backward",
     "init_linear", "init_two_layer", "loss_and_grads", "predict", "accuracy", "dead_units",
     "softmax", "log_softmax", "softmax_loss", "l2_penalty",

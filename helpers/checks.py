@@ -98,19 +98,6 @@ def check_scalar(x, name, target_type, *, min_val=None, max_val=None, include_bo
     return x
 
 
-def check_positive_int(value, name, minimum=1):
-    """``check_scalar(value, name, numbers.Integral, min_val=minimum)``: the older name, kept for its callers."""
-    return check_scalar(value, name, numbers.Integral, min_val=minimum)
-
-
-def check_real(value, name, *, positive=False, nonnegative=False):
-    """``check_scalar(value, name, numbers.Real, ...)`` with a lower bound of 0 (``positive`` excludes it):
-    the older name, kept for its callers."""
-    if positive or nonnegative:
-        return check_scalar(value, name, numbers.Real, min_val=0, include_boundaries="neither" if positive else "both")
-    return check_scalar(value, name, numbers.Real)
-
-
 def check_rng(rng):
     """Return ``rng`` if it is a NumPy RandomState or Generator."""
     if not isinstance(rng, (np.random.RandomState, np.random.Generator)):

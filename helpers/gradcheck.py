@@ -54,9 +54,6 @@ def gradient_errors(loss_fn, params, eps=1e-5):
     }
 
 
-# The older name, the same function, so that ``helpers.exercises`` still forbids it under that name.
-check_gradients = gradient_errors
-
 
 def near_kink(X, Z, eps=1e-5):
     """Which ReLU inputs a gradient check's nudge can push across the kink at 0.

@@ -721,12 +721,12 @@ def test_other_exercises_still_refuse_any_change_in_place(capsys):
     assert HINTS["in_place"] in " ".join(out.split())
 
 
-def test_calling_check_gradients_is_refused_too(capsys):
-    def by_check_gradients(f, x, eps):
-        helpers.check_gradients(lambda p: (f(), {"x": np.zeros_like(x)}), {"x": x}, eps)
+def test_calling_gradient_errors_is_refused_too(capsys):
+    def by_gradient_errors(f, x, eps):
+        helpers.gradient_errors(lambda p: (f(), {"x": np.zeros_like(x)}), {"x": x}, eps)
         return numerical_gradient(f, x, eps)
-    _, out = run_check("numerical_gradient", by_check_gradients, capsys)
-    assert "a call to helpers.check_gradients" in out
-    # check_gradients itself calls numerical_gradient, and still can, outside the learner's code
-    assert helpers.check_gradients(lambda p: (float(np.sum(p["w"] ** 3)), {"w": 3 * p["w"] ** 2}),
+    _, out = run_check("numerical_gradient", by_gradient_errors, capsys)
+    assert "a call to helpers.gradient_errors" in out
+    # gradient_errors itself calls numerical_gradient, and still can, outside the learner's code
+    assert helpers.gradient_errors(lambda p: (float(np.sum(p["w"] ** 3)), {"w": 3 * p["w"] ** 2}),
                                    {"w": np.array([1.0, 2.0])})["w"] < 1e-7

@@ -17,7 +17,7 @@ import pytest
 
 from helpers import course, train
 from helpers.playground import GROUPS, Playground
-from helpers.playground.controls import CATCH_UP_TRAIN_MS, FRAME_TRAIN_MS
+from helpers.playground.controls import CATCH_UP_TRAIN_MS, FRAME_TRAIN_MS, PLAYING_CLOCKS
 from helpers.playground.settings import DEFAULTS, SETTING, SETTINGS, as_json, check_settings
 from helpers.playground.state import (Session, dead_units, hinge_segments, initial_params,
                                       record_every_for, spiral_split)
@@ -31,6 +31,13 @@ def make_playground(**kwargs):
     ``budget=True`` is passed), so that every frame trains its full amount."""
     pg = Playground(**{"budget": False, **kwargs})
     pg.clock_time = itertools.count(0.0, 1.0).__next__
+    return shown(pg)
+
+
+def shown(pg):
+    """What the front end does when it puts the playground on a page: it counts each clock's view."""
+    for clock in pg.clocks:
+        clock._view_count = 1
     return pg
 
 
@@ -180,7 +187,7 @@ def test_a_retrain_longer_than_a_frame_shows_its_first_picture_then_catches_up_t
     pg = make_playground(budget=True, num_iters=1000)
     first = fitting(FRAME_TRAIN_MS)
     assert pg.catching_up and pg.session.iteration == first and pg.redraw_count == 1
-    assert all(c.playing for c in pg.clocks) and not pg.playing  # the clocks drive the catch-up
+    assert [c.playing for c in pg.clocks] == [True, False] and not pg.playing  # one clock drives the catch-up
     assert pg.status.startswith(f"Catching up with the new settings: iteration {first} of 1000; training loss")
     assert pg.figure.counter.get_text() == f"iteration {first} of 1000"
     assert pg.image.format == "jpeg"  # a frame of an animation
@@ -193,6 +200,19 @@ def test_a_retrain_longer_than_a_frame_shows_its_first_picture_then_catches_up_t
     assert not any(c.playing for c in pg.clocks) and pg.image.format == "png"
     assert pg.status.startswith("Iteration 1000;")
     assert_same_run(pg, make_playground(num_iters=1000))  # however it was split, the same run
+
+
+def test_the_clocks_start_only_once_the_front_end_shows_them(slow_machine):
+    """A Play widget that is already playing when its view appears never ticks: they must start after."""
+    pg = Playground(budget=True, num_iters=1000)
+    assert pg.catching_up and not any(c.playing for c in pg.clocks)
+    shown(pg)
+    assert [c.playing for c in pg.clocks] == [True, False]
+    changes = []
+    pg.clocks[0].observe(lambda change: changes.append(change["new"]), names="playing")
+    pg.clocks[0]._view_count = 0  # the notebook closed: its views went
+    pg.clocks[0]._view_count = 1  # and opened again: the clock is stopped and started, a change the view sees
+    assert changes == [False, True] and [c.playing for c in pg.clocks] == [True, False]
 
 
 def test_a_newer_change_starts_the_catch_up_again_and_wait_finishes_it(slow_machine):
@@ -232,7 +252,7 @@ def test_a_frame_trains_fewer_iterations_when_they_do_not_fit_and_says_so(slow_m
 def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
     start, frames = pg.session.iteration, pg.redraw_count
     pg.play()
-    assert all(c.playing for c in pg.clocks)
+    assert sum(c.playing for c in pg.clocks) == PLAYING_CLOCKS
     assert pg.buttons["play"].description == "Pause" and pg.buttons["step"].disabled
     pngs = set()
     for _ in range(4):
@@ -248,7 +268,7 @@ def test_play_trains_a_frame_per_tick_and_pause_stops(pg):
 
 
 def test_frames_are_paced_by_the_kernel_whichever_clock_ticks():
-    pg = Playground(frame_interval_ms=50, budget=False)
+    pg = shown(Playground(frame_interval_ms=50, budget=False))
     now = [100.0]
     pg.clock_time = lambda: now[0]
     pg.play()
@@ -570,10 +590,10 @@ def test_nothing_leaks_into_pyplot_or_stdout(capsys):
     ({"hidden_size": 0}, ValueError, "hidden_size must be an integer >= 1"),
     ({"num_iters": 2.5}, TypeError, "num_iters must be an integer"),
     ({"speed": 0}, ValueError, "speed must be an integer >= 1"),
-    ({"classes": 7}, ValueError, "classes must be between 2 and 6"),
+    ({"classes": 7}, ValueError, r"classes must be an integer in \[2, 6\]; got 7"),
     ({"points_per_class": 0}, ValueError, "points_per_class must be an integer >= 1"),
-    ({"noise": 2.0}, ValueError, "noise must be between 0 and 1"),
-    ({"held_out_share": 0.9}, ValueError, "held_out_share must be between 0 and 0.5"),
+    ({"noise": 2.0}, ValueError, r"noise must be a real number in \[0.0, 1.0\]; got 2.0"),
+    ({"held_out_share": 0.9}, ValueError, r"held_out_share must be a real number in \[0.0, 0.5\]; got 0.9"),
     ({"data_seed": -1}, ValueError, "data_seed must be an integer >= 0"),
     ({"seed": -1}, ValueError, "seed must be an integer >= 0"),
     ({"learning_rate": 0.1}, TypeError, r"unknown playground setting\(s\) \['learning_rate'\]"),

@@ -163,7 +163,7 @@ NUMERICAL_GRADIENT = Exercise(
         ("fixed_eps", lambda f, x, eps: _nudge_loop(f, x, eps, step=1e-5)),
     ],
     outputs=("grad",),
-    forbidden=("numerical_gradient", "check_gradients"),
+    forbidden=("numerical_gradient", "gradient_errors"),
     restored=(1,),
     relative=True,
 )

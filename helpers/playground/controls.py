@@ -63,6 +63,7 @@ FRAME_INTERVAL_MS = 30  # the shortest time between two frames: at most about 33
 # first picture after FRAME_TRAIN_MS and then catches up, frame by frame, CATCH_UP_TRAIN_MS at a time.
 FRAME_TRAIN_MS = 40
 CATCH_UP_TRAIN_MS = 100
+PLAYING_CLOCKS = 2
 GROUPS = ("transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view")
 
 
@@ -219,6 +220,9 @@ class Playground:
         self._set_click_classes(s["classes"])
         self.clocks = tuple(widgets.Play(value=0, min=0, max=2**31 - 1, step=1, interval=CLOCK_INTERVAL_MS,
                                          show_repeat=False, layout=widgets.Layout(display="none")) for _ in range(2))
+        for clock in self.clocks:
+            clock._view_count = 0  # the front end counts the views it shows of each clock
+        self.clocks[0].observe(self._on_clocks_shown, names="_view_count")
         self.frame_interval = check_scalar(frame_interval_ms, "frame_interval_ms", numbers.Real, min_val=0) / 1000
         self.clock_time = time.perf_counter  # what pacing reads; a test can put a fake clock here
         self._last_frame = -math.inf
@@ -313,8 +317,22 @@ class Playground:
         return self.session.clock() + milliseconds / 1000 if self.budget else math.inf
 
     def _run_clocks(self, running):
-        for clock in self.clocks:
-            clock.playing = running
+        """Start or stop the clocks: ``PLAYING_CLOCKS`` of them while playing, one while catching up.
+
+        A Play widget ticks only if its ``playing`` turns true while its view is on the page, so
+        none is started before the front end has shown one (see ``_on_clocks_shown``).
+        """
+        wanted = (PLAYING_CLOCKS if self.playing else 1) if running and self.clocks[0]._view_count else 0
+        for i, clock in enumerate(self.clocks):
+            clock.playing = i < wanted
+
+    @_one_at_a_time
+    def _on_clocks_shown(self, change):
+        """The front end put the clocks on a page (a first view, or the notebook opened again): restart them."""
+        if change["new"]:
+            for clock in self.clocks:
+                clock.playing = False  # so that starting them below is a change the new views see
+            self._run_clocks(self.playing or self.catching_up)
 
     @_one_at_a_time
     def _on_play(self, change):

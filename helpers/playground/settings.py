@@ -19,9 +19,10 @@ next frame of training; "reset" goes back to the seeded starting weights; "data"
 new data and resets; "length" only sets the length of the next retrain.
 """
 import json
+import numbers
 from dataclasses import dataclass, field
 
-from ..checks import check_positive_int, check_real
+from ..checks import check_scalar
 
 
 @dataclass(frozen=True)
@@ -66,16 +67,15 @@ class Setting:
             if value not in self.positions:
                 raise ValueError(f"{self.name} must be one of {self.positions}; got {value!r}")
             return value
-        if self.integer:
-            value = check_positive_int(value, self.name, minimum=self.low)
-        else:
-            value = check_real(value, self.name, positive=self.kind == "log")
-        low, high = self.bounds
-        # a small tolerance on log scales: 10 ** -4 computed here and in the browser may differ in the last bit
-        slack = 1e-9 if self.kind == "log" else 0.0
-        if high is not None and not low - slack * abs(low) <= value <= high + slack * abs(high):
-            raise ValueError(f"{self.name} must be between {low:g} and {high:g} (the slider's range); got {value:g}")
-        return value
+        if self.kind == "log":
+            value = check_scalar(value, self.name, numbers.Real, min_val=0, include_boundaries="neither")
+            low, high = self.bounds
+            # a small tolerance: 10 ** -4 computed here and in the browser may differ in the last bit
+            if not low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
+                raise ValueError(f"{self.name} must be between {low:g} and {high:g} (the slider's range); got {value:g}")
+            return value
+        return check_scalar(value, self.name, numbers.Integral if self.integer else numbers.Real,
+                            min_val=self.low, max_val=self.high)
 
     def as_dict(self):
         """This setting as plain JSON-ready values."""
