@@ -90,7 +90,8 @@ class RegionsAndPoints:
     * the index map: for each pixel of the axes, the mesh cell under its centre, the one matplotlib's
       nearest-neighbour resampling takes. Built for the axes' pixel box and the mesh's shape, and rebuilt
       when either changes. Each frame looks the classes up through it and colours them with the regions'
-      colormap, opaque, as matplotlib draws the image.
+      colours: the image's colormap, opaque, as matplotlib draws the image (extended when a class above
+      the highest so far appears).
     * the points layer: the visible scatters drawn once on a transparent canvas, kept as their RGBA pixels
       (cropped to the box they cover). Rebuilt by ``prepare`` when the points' positions, classes
       (colours and shapes) or visibility, or the axes' pixel box, change.
@@ -105,6 +106,7 @@ class RegionsAndPoints:
         self._index = None  # (rows, cols) intp: flat mesh cell under each pixel of the box, bottom row first
         self._regions_out = None  # (rows, cols) uint32: one RGBA pixel a word, refilled each frame
         self._regions_at = None  # display (x, y) of the box's bottom-left pixel
+        self._colours = np.zeros(0, dtype=np.uint32)  # class k's region colour, one opaque RGBA pixel a word
         self._points_key = None  # what the points looked like when their layer was drawn
         self._points_rgba = None  # (h, w, 4) uint8, straight alpha, bottom row first; None: no point shown
         self._points_at = None  # display (x, y) of the layer's bottom-left pixel
@@ -145,9 +147,11 @@ class RegionsAndPoints:
         """Draw the regions: each pixel of the axes takes its mesh cell's region colour, opaque."""
         classes = np.asarray(self.regions.get_array())
         self._build_index(classes.shape)
-        lut = np.round(255 * self.regions.to_rgba(np.arange(int(classes.max()) + 1))).astype(np.uint8)
-        lut[:, 3] = 255
-        np.take(lut.view(np.uint32)[:, 0], classes.ravel().take(self._index), out=self._regions_out)
+        if classes.max() >= len(self._colours):
+            lut = np.round(255 * self.regions.to_rgba(np.arange(int(classes.max()) + 1))).astype(np.uint8)
+            lut[:, 3] = 255
+            self._colours = lut.view(np.uint32)[:, 0].copy()
+        np.take(self._colours, classes.ravel().take(self._index), out=self._regions_out)
         gc = renderer.new_gc()
         renderer.draw_image(gc, *self._regions_at, self._regions_out.view(np.uint8).reshape(self._index.shape + (4,)))
         gc.restore()
