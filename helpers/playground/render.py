@@ -85,13 +85,13 @@ class RegionsAndPoints:
     Drawn by matplotlib, these are the slow part of a frame: Agg resamples the regions image, and strokes
     every marker (hundreds; each held-out one twice, for its outline). Here each is one
     ``renderer.draw_image`` of an RGBA array, which Agg copies (the opaque regions) or blends (the points)
-    into the canvas. Two caches:
+    into the canvas. What it keeps:
 
     * the index map: for each pixel of the axes, the mesh cell under its centre, the one matplotlib's
-      nearest-neighbour resampling takes. Built for the axes' pixel box and the mesh's shape, and rebuilt
-      when either changes. Each frame looks the classes up through it and colours them with the regions'
-      colours: the image's colormap, opaque, as matplotlib draws the image (extended when a class above
-      the highest so far appears).
+      nearest-neighbour resampling takes (the image fills the axes: its extent is their limits). Built
+      for the axes' pixel box and the mesh's shape, and rebuilt when either changes. Each frame looks the
+      classes up through it and colours them with the regions' colours: the image's colormap, opaque,
+      as matplotlib draws the image (extended when a class above the highest so far appears).
     * the points layer: the visible scatters drawn once on a transparent canvas, kept as their RGBA pixels
       (cropped to the box they cover). Rebuilt by ``prepare`` when the points' positions, classes
       (colours and shapes) or visibility, or the axes' pixel box, change.
