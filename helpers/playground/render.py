@@ -1,14 +1,26 @@
 """The playground's figure: decision regions, points and hinge lines on the left, the losses on the right.
 
+This module owns the picture: the layout of the figure, the artists in it, how a session's
+state sets them (``PlaygroundFigure.update``), how a frame is drawn (``render``) and encoded
+(``png``, ``jpeg``), and the mapping between the picture's pixels and the plane
+(``pixel_to_data``, ``data_to_pixel``) that a click uses.
+
 One matplotlib ``Figure`` on an Agg canvas (never pyplot, so nothing leaks into the
-notebook's outputs), made once and rendered to PNG bytes for an ``ipywidgets.Image``.
+notebook's outputs), made once and rendered to image bytes for an ``ipywidgets.Image``.
 
 While training plays, most of the figure stays the same from frame to frame: the
 axes, ticks, labels and legends. Those are drawn once into a background that is
 kept as pixels; each frame restores it and draws only the artists that move (the
-regions, the points, the hinge lines, the loss curves and the counter), which are
-marked ``animated``. The background is redrawn only when something in it changes:
-the number of classes, the model, an axis range.
+regions, the points, the hinge lines, the loss curves, the counter and the axes'
+frames), which are marked ``animated``, in the order of their ``zorder`` as a full draw
+would. The background is redrawn only when something in it changes: the number of
+classes, the model, an axis range. The regions and the points, the slow part of a
+frame, are laid from pixels kept by ``RegionsAndPoints``.
+
+``PlaygroundFigure(fast=False)`` draws the same figure with nothing kept: every frame is one
+``canvas.draw()`` of every artist. The tests compare the two. The one place where they
+differ is the loss legend: in a frame it is part of the background, so the loss curves
+pass over it instead of under it.
 """
 import io
 import math
@@ -42,6 +54,11 @@ PREDICT_CHUNK_ENTRIES = 50_000
 # Each class has its shape (helpers.plotting.CLASSES); training points are filled, held-out points hollow.
 POINT_SIZE, HELD_OUT_SIZE = 22, 30  # a held-out point a little larger, so that its white centre shows
 LOSS_COLOUR = SETTING_COLOURS[0]  # one run: the two loss curves share a colour, the line style tells them apart
+# Drawing order, set explicitly so that a frame (background, then the moving artists by zorder) and a full
+# draw stack the artists alike: regions (0) < hinge lines < points (1) < axes frame (2.5) < message (3);
+# grid (1.5) < chance line < loss curves (2) < axes frame (2.5) < counter (3).
+HINGE_ZORDER = 0.5
+CHANCE_ZORDER = 1.9
 
 
 def mesh(extent=EXTENT, spacing=MESH_STEP):
@@ -62,56 +79,159 @@ def nice_ceiling(value, steps=(1, 2, 5)):
     return 10.0 ** (exponent + 1)
 
 
-class PlaygroundFigure:
-    """The playground's figure; ``update(session, ...)`` then ``png()``.
+class RegionsAndPoints:
+    """Draws the decision regions and the points of one axes from pixels it keeps, through the renderer.
 
-    extent : (x_min, x_max, y_min, y_max) of the plane shown. mesh_step : spacing of the
-    mesh of predicted classes.
+    Drawn by matplotlib, these are the slow part of a frame: Agg resamples the regions image, and strokes
+    every marker (hundreds; each held-out one twice, for its outline). Here each is one
+    ``renderer.draw_image`` of an RGBA array, which Agg copies (the opaque regions) or blends (the points)
+    into the canvas. What it keeps:
+
+    * the index map: for each pixel of the axes, the mesh cell under its centre, the one matplotlib's
+      nearest-neighbour resampling takes (the image fills the axes: its extent is their limits). Built
+      for the axes' pixel box and the mesh's shape, and rebuilt when either changes. Each frame looks the
+      classes up through it and colours them with the regions' colours: the image's colormap, opaque,
+      as matplotlib draws the image (extended when a class above the highest so far appears).
+    * the points layer: the visible scatters drawn once on a transparent canvas, kept as their RGBA pixels
+      (cropped to the box they cover). Rebuilt by ``prepare`` when the points' positions, classes
+      (colours and shapes) or visibility, or the axes' pixel box, change.
     """
 
-    def __init__(self, *, extent=EXTENT, mesh_step=MESH_STEP, figsize=FIGSIZE, dpi=DPI):
+    def __init__(self, canvas, ax, regions, scatters):
+        self.canvas = canvas  # the FigureCanvasAgg drawn into
+        self.ax = ax  # the axes of the regions and the points
+        self.regions = regions  # the AxesImage whose array holds the class of each mesh cell
+        self.scatters = tuple(scatters)  # the PathCollections laid as one layer, in this order
+        self._index_key = None  # (axes pixel box, mesh shape) that the index map was built for
+        self._index = None  # (rows, cols) intp: flat mesh cell under each pixel of the box, bottom row first
+        self._regions_out = None  # (rows, cols) uint32: one RGBA pixel a word, refilled each frame
+        self._regions_at = None  # display (x, y) of the box's bottom-left pixel
+        self._colours = np.zeros(0, dtype=np.uint32)  # class k's region colour, one opaque RGBA pixel a word
+        self._points_key = None  # what the points looked like when their layer was drawn
+        self._points_rgba = None  # (h, w, 4) uint8, straight alpha, bottom row first; None: no point shown
+        self._points_at = None  # display (x, y) of the layer's bottom-left pixel
+
+    def prepare(self):
+        """Redraw the points layer if the points changed. It draws on the canvas, so call it before
+        the frame's background is restored."""
+        key = (tuple(self.ax.bbox.extents),) + tuple(
+            (s.get_visible(), np.asarray(s.get_offsets()).tobytes(),
+             None if s.get_array() is None else np.asarray(s.get_array()).tobytes(),
+             np.asarray(s.get_edgecolor()).tobytes()) for s in self.scatters)
+        if key == self._points_key:
+            return
+        renderer = self.canvas.get_renderer()
+        renderer.clear()  # all transparent
+        for scatter in self.scatters:
+            if scatter.get_visible():
+                self.ax.draw_artist(scatter)
+        layer = np.asarray(self.canvas.buffer_rgba())
+        covered = layer[..., 3] > 0
+        rows, cols = np.flatnonzero(covered.any(axis=1)), np.flatnonzero(covered.any(axis=0))
+        if len(rows):
+            box = layer[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+            self._points_rgba = np.ascontiguousarray(box[::-1])  # draw_image takes the bottom row first
+            self._points_at = (int(cols[0]), layer.shape[0] - 1 - int(rows[-1]))
+        else:
+            self._points_rgba = None
+        self._points_key = key
+
+    def draw_points(self, renderer):
+        """Lay the points layer over what is drawn (Agg blends it: colour * alpha + below * (1 - alpha))."""
+        if self._points_rgba is not None:
+            gc = renderer.new_gc()
+            renderer.draw_image(gc, *self._points_at, self._points_rgba)
+            gc.restore()
+
+    def draw_regions(self, renderer):
+        """Draw the regions: each pixel of the axes takes its mesh cell's region colour, opaque."""
+        classes = np.asarray(self.regions.get_array())
+        self._build_index(classes.shape)
+        if classes.max() >= len(self._colours):
+            lut = np.round(255 * self.regions.to_rgba(np.arange(int(classes.max()) + 1))).astype(np.uint8)
+            lut[:, 3] = 255
+            self._colours = lut.view(np.uint32)[:, 0].copy()
+        np.take(self._colours, classes.ravel().take(self._index), out=self._regions_out)
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, *self._regions_at, self._regions_out.view(np.uint8).reshape(self._index.shape + (4,)))
+        gc.restore()
+
+    def _build_index(self, shape):
+        """The index map for the axes' current pixel box and a mesh of ``shape``, unless it is already built."""
+        x0, y0, x1, y1 = self.ax.bbox.extents
+        if self._index_key == ((x0, y0, x1, y1), shape):
+            return
+        height = self.canvas.figure.bbox.height
+        # the pixels whose centres lie inside the box; rows counted from the top, bottom row first
+        columns = np.arange(math.ceil(x0 - 0.5), math.floor(x1 - 0.5) + 1)
+        rows = np.arange(math.ceil(height - y1 - 0.5), math.floor(height - y0 - 0.5) + 1)[::-1]
+        mesh_cols = np.clip(((columns + 0.5 - x0) / (x1 - x0) * shape[1]).astype(int), 0, shape[1] - 1)
+        mesh_rows = np.clip(((height - rows - 0.5 - y0) / (y1 - y0) * shape[0]).astype(int), 0, shape[0] - 1)
+        self._index = (mesh_rows[:, None] * shape[1] + mesh_cols[None, :]).astype(np.intp)
+        self._regions_out = np.empty(self._index.shape, dtype=np.uint32)
+        self._regions_at = (int(columns[0]), int(height) - 1 - int(rows[0]))
+        self._index_key = ((x0, y0, x1, y1), shape)
+
+
+class PlaygroundFigure:
+    """The playground's figure; ``update(session, ...)`` then ``png()`` or ``jpeg()``.
+
+    extent : (x_min, x_max, y_min, y_max) of the plane shown. mesh_step : spacing of the
+    mesh of predicted classes. fast : keep the background and lay the regions and points from
+    kept pixels (``RegionsAndPoints``); False: draw every artist with matplotlib at every frame.
+    """
+
+    def __init__(self, *, extent=EXTENT, mesh_step=MESH_STEP, figsize=FIGSIZE, dpi=DPI, fast=True):
         self.extent = tuple(extent)
-        self.xx, self.yy = mesh(self.extent, mesh_step)
-        self.mesh_points = np.c_[self.xx.ravel(), self.yy.ravel()]
+        self.xx, self.yy = mesh(self.extent, mesh_step)  # the mesh's cell centres, (rows, cols) each
+        self.mesh_points = np.c_[self.xx.ravel(), self.yy.ravel()]  # the same, one (x1, x2) a row
+        self.fast = fast
         self.fig = Figure(figsize=figsize, dpi=dpi)
         FigureCanvasAgg(self.fig)
         self.ax_boundary = self.fig.add_axes(BOUNDARY_RECT)
         self.ax_loss = self.fig.add_axes(LOSS_RECT)
-        self._background = None
-        self._layout_key = None
-        self.full_draws = 0  # how many times the background was redrawn (for tests and benchmarks)
-        self.K = None
+        self._background = None  # fast: the canvas's pixels without the animated artists, from copy_from_bbox
+        self._layout_key = None  # what the legends, titles and axis ranges were last set for
+        self.full_draws = 0  # how many times the whole figure was drawn: the background, or a frame if not fast
+        self.K = None  # the number of classes the legends show
+        animated = fast  # the artists that change from frame to frame, and the axes' frames drawn over them
 
         ax = self.ax_boundary
         self.regions = ax.imshow(np.zeros(self.xx.shape), origin="lower", extent=self.extent, cmap=REGION_CMAP,
-                                 norm=CLASS_NORM, interpolation="nearest", aspect="equal", animated=True)
-        self.alive_hinges = LineCollection([], colors="black", linewidths=0.7, alpha=0.45, animated=True)
+                                 norm=CLASS_NORM, interpolation="nearest", aspect="equal", animated=animated)
+        self.alive_hinges = LineCollection([], colors="black", linewidths=0.7, alpha=0.45, zorder=HINGE_ZORDER,
+                                           animated=animated)
         self.dead_hinges = LineCollection([], colors="dimgrey", linewidths=0.7, linestyles="dashed", alpha=0.45,
-                                          animated=True)
+                                          zorder=HINGE_ZORDER, animated=animated)
         ax.add_collection(self.alive_hinges)
         ax.add_collection(self.dead_hinges)
         self.train_points = ax.scatter([], [], s=POINT_SIZE, edgecolors="black", linewidths=TRAINING_EDGE,
-                                       animated=True)
+                                       animated=animated)
         self.train_points.set_cmap(CLASS_CMAP)  # class k's colour, whatever the number of classes
         self.train_points.set_norm(CLASS_NORM)
         self.held_out_points = ax.scatter([], [], s=HELD_OUT_SIZE, facecolors="white", edgecolors="black",
-                                      linewidths=HELD_OUT_RING, path_effects=held_out_effects(), animated=True)
+                                      linewidths=HELD_OUT_RING, path_effects=held_out_effects(), animated=animated)
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=11,
-                               color="darkred", animated=True,
+                               color="darkred", animated=animated,
                                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "darkred", "alpha": 0.95})
         ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=self.extent[:2], ylim=self.extent[2:])
 
         ax = self.ax_loss
         (self.train_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=TRAINING_LINESTYLE,
-                                     animated=True)
+                                     animated=animated)
         (self.held_out_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=HELD_OUT_LINESTYLE,
-                                    animated=True)
-        self.chance_line = ax.axhline(math.log(3), color="grey", linestyle=":")
-        self.stop_line = ax.axvline(0, color="darkred", linestyle="--", animated=True)
+                                    animated=animated)
+        self.chance_line = ax.axhline(math.log(3), color="grey", linestyle=":", zorder=CHANCE_ZORDER)
+        self.stop_line = ax.axvline(0, color="darkred", linestyle="--", animated=animated)
         self.counter = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top", fontsize=12,
-                               fontweight="bold", animated=True)
+                               fontweight="bold", animated=animated)
         ax.set(xlabel="iteration", ylabel="loss (cross-entropy)")
         ax.grid(alpha=0.3)
+        for spine in [*self.ax_boundary.spines.values(), *self.ax_loss.spines.values()]:
+            spine.set_animated(animated)
+        # fast: draws the regions and the points of each frame
+        self.regions_and_points = (RegionsAndPoints(self.fig.canvas, self.ax_boundary, self.regions,
+                                                    (self.train_points, self.held_out_points)) if fast else None)
 
     # ----------------------------------------------------------------- geometry
 
@@ -156,7 +276,8 @@ class PlaygroundFigure:
                                   "Click to add points\n(shift-click: a held-out point)")
         else:
             self.message.set_text(f"Training diverged at iteration {diverged.iteration}\n"
-                                  f"({divergence_cause(s)}).\n\nSet a smaller step size: releasing\nthe slider trains again from the start.")
+                                  f"({divergence_cause(s)}).\n\nSet a smaller step size: releasing\n"
+                                  "the slider trains again from the start.")
         self.regions.set_visible(diverged is None)
         self.message.set_visible(bool(self.message.get_text()))
         hinges = session.hinges(self.extent) if show_hinges else None
@@ -187,7 +308,8 @@ class PlaygroundFigure:
         self.held_out_line.set_visible(bool(held_out_losses))
         self.stop_line.set_xdata([diverged.iteration] * 2 if diverged else [0, 0])
         self.stop_line.set_visible(diverged is not None)
-        self.counter.set_text(f"iteration {session.iteration}" + (f" of {session.target}" if session.catching_up else ""))
+        self.counter.set_text(f"iteration {session.iteration}"
+                              + (f" of {session.target}" if session.catching_up else ""))
 
         x_max = nice_ceiling(max(100, session.iteration, s["num_iters"]))
         y_max = math.ceil(1.1 * max([math.log(K)] + train_losses + held_out_losses) / 0.5) * 0.5
@@ -197,11 +319,12 @@ class PlaygroundFigure:
         title = MODEL_LABELS[s["model"]] + (f" (H = {s['hidden_size']})" if s["model"] == "2-layer" else "")
         layout_key = (K, title, x_max, y_max, bool(held_out_losses), hinges is not None, diverged is not None)
         if layout_key != self._layout_key:
-            self._set_background(K, title, x_max, y_max, bool(held_out_losses), hinges is not None, diverged)
+            self._set_layout(K, title, x_max, y_max, bool(held_out_losses), hinges is not None, diverged)
             self._layout_key = layout_key
 
-    def _set_background(self, K, title, x_max, y_max, has_held_out, has_hinges, diverged):
-        """Redraw what stays the same between frames (titles, legends, axes) and keep it as pixels."""
+    def _set_layout(self, K, title, x_max, y_max, has_held_out, has_hinges, diverged):
+        """Set what stays the same between frames (titles, legends, axis ranges); fast: draw it and keep
+        it as pixels, the background of the frames."""
         training, held_out = split_handles(markersize=6)
         handles = class_handles(K) + [training] + ([held_out] if has_held_out else [])
         if has_hinges:
@@ -229,93 +352,45 @@ class PlaygroundFigure:
         ax.set_title("Loss on the data (no L2 term)")
         self.K = K
 
-        canvas = self.fig.canvas
-        canvas.draw()  # draws everything but the animated artists
-        self._background = canvas.copy_from_bbox(self.fig.bbox)
-        self.full_draws += 1
+        if self.fast:
+            canvas = self.fig.canvas
+            canvas.draw()  # draws everything but the animated artists
+            self._background = canvas.copy_from_bbox(self.fig.bbox)
+            self.full_draws += 1
 
     def animated_artists(self):
-        return [self.regions, self.alive_hinges, self.dead_hinges, self.train_points, self.held_out_points,
-                self.message, self.train_line, self.held_out_line, self.stop_line, self.counter]
+        """The artists that a frame draws over the kept background (fast mode), in the order drawn:
+        each axes' animated artists by zorder, as ``Axes.draw`` orders them. Empty if not fast."""
+        return [artist for ax in (self.ax_boundary, self.ax_loss)
+                for artist in sorted((a for a in ax.get_children() if a.get_animated()), key=lambda a: a.get_zorder())]
 
     def render(self):
-        """Draw the frame into the canvas: the kept background, the moving artists on top."""
+        """Draw the frame into the canvas and return it as a PIL image (RGBA) sharing the canvas's pixels.
+
+        Fast: the kept background, then the animated artists, the regions and the points laid from the
+        pixels that ``regions_and_points`` keeps. Otherwise one ``canvas.draw()`` of every artist."""
         canvas = self.fig.canvas
-        points = self._points_layer()
-        canvas.restore_region(self._background)
-        for artist in self.animated_artists():
-            if not artist.get_visible():
-                continue
-            if artist is self.regions:
-                self._paint_regions()
-            elif artist is self.train_points:
-                self._paint_points(points)
-            elif artist is not self.held_out_points:  # drawn with the training points
-                artist.axes.draw_artist(artist)
+        if not self.fast:
+            canvas.draw()
+            self.full_draws += 1
+        else:
+            layers = self.regions_and_points
+            layers.prepare()
+            canvas.restore_region(self._background)
+            renderer = canvas.get_renderer()
+            points_drawn = False
+            for artist in self.animated_artists():
+                if not artist.get_visible():
+                    continue
+                if artist is self.regions:
+                    layers.draw_regions(renderer)
+                elif artist in layers.scatters:  # one layer for all of them, at the first one's turn
+                    if not points_drawn:
+                        layers.draw_points(renderer)
+                    points_drawn = True
+                else:
+                    artist.axes.draw_artist(artist)
         return PIL.Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-
-    def _points_layer(self):
-        """The points, drawn once on a transparent canvas and kept as the pixels they cover.
-
-        They change only when the data or the held-out switch do, not from frame to frame, so
-        each frame lays these pixels over the regions (``_paint_points``) instead of drawing
-        hundreds of markers again. Returns ``(where, colours, alpha)``: flat pixel indices,
-        their RGB (float32, (m, 3)) and opacity ((m, 1)).
-        """
-        scatters = [s for s in (self.train_points, self.held_out_points) if s.get_visible()]
-        # what the points look like: where they are, and their classes (the colours and shapes)
-        key = tuple((s.get_offsets().tobytes(), np.asarray(s.get_array() if s.get_array() is not None
-                                                          else s.get_edgecolor()).tobytes()) for s in scatters)
-        key += (self.K,)
-        if getattr(self, "_points_key", None) != key:
-            renderer = self.fig.canvas.get_renderer()
-            renderer.clear()  # all transparent
-            for scatter in scatters:
-                scatter.axes.draw_artist(scatter)
-            layer = np.asarray(self.fig.canvas.buffer_rgba()).reshape(-1, 4)
-            where = np.flatnonzero(layer[:, 3])
-            self._points = (where, layer[where, :3].astype(np.float32), layer[where, 3:].astype(np.float32) / 255)
-            self._points_key = key
-        return self._points
-
-    def _paint_points(self, points):
-        """Lay the kept points over what is drawn: each covered pixel, colour * alpha + below * (1 - alpha)."""
-        where, colours, alpha = points
-        pixels = np.asarray(self.fig.canvas.buffer_rgba()).reshape(-1, 4)
-        below = pixels[where, :3].astype(np.float32)
-        pixels[where, :3] = (colours * alpha + below * (1 - alpha) + 0.5).astype(np.uint8)
-
-    def _paint_regions(self):
-        """Draw the regions image by writing its pixels into the canvas: each pixel of the axes takes
-        the colour of the mesh cell under its centre, its class's region tint (opaque).
-
-        This is what ``draw_artist(self.regions)`` draws with nearest-neighbour interpolation, at a
-        tenth of the cost (Agg's image resampling took ~11 ms a frame). The axes' frame is redrawn on top.
-        """
-        ax = self.ax_boundary
-        classes = np.asarray(self.regions.get_array())
-        key = (tuple(ax.bbox.extents), classes.shape)
-        if getattr(self, "_paint_key", None) != key:
-            x0, y0, x1, y1 = ax.bbox.extents
-            height = self.fig.bbox.height
-            columns = np.arange(math.ceil(x0 - 0.5), math.floor(x1 - 0.5) + 1)
-            rows = np.arange(math.ceil(height - y1 - 0.5), math.floor(height - y0 - 0.5) + 1)
-            mesh_cols = np.clip(((columns + 0.5 - x0) / (x1 - x0) * classes.shape[1]).astype(int), 0,
-                                classes.shape[1] - 1)
-            mesh_rows = np.clip(((height - rows - 0.5 - y0) / (y1 - y0) * classes.shape[0]).astype(int), 0,
-                                classes.shape[0] - 1)
-            self._paint_key = key
-            self._paint_where = (slice(rows[0], rows[-1] + 1), slice(columns[0], columns[-1] + 1))
-            # for each pixel, the index of its mesh cell in classes.ravel()
-            self._paint_index = (mesh_rows[:, None] * classes.shape[1] + mesh_cols[None, :]).astype(np.intp)
-        rgba = self.regions.cmap(self.regions.norm(np.arange(self.K)))
-        lut = np.ones((self.K, 4), dtype=np.uint8) * 255
-        lut[:, :3] = np.round(255 * rgba[:, :3])  # opaque, as matplotlib draws the image
-        # one 32-bit word per RGBA pixel: a single gather and a single write per pixel
-        pixels = np.asarray(self.fig.canvas.buffer_rgba()).view(np.uint32)[..., 0]
-        pixels[self._paint_where] = lut.view(np.uint32)[:, 0].take(classes.ravel().take(self._paint_index))
-        for spine in ax.spines.values():
-            ax.draw_artist(spine)
 
     def png(self):
         """The frame as PNG bytes, lightly compressed: sharp, for a figure at rest."""
