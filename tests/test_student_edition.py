@@ -110,11 +110,15 @@ def test_solution_regions_become_not_implemented_and_outputs_are_cleared(edition
 
 def test_the_tool_replaces_regions_as_nbgrader_does():
     nb = nbformat.v4.new_notebook()
-    cell = nbformat.v4.new_code_cell("def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    ### END SOLUTION\n    return y")
-    cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "f", "schema_version": 3}
+    cell = nbformat.v4.new_code_cell(
+        "def f(x):\n    ### BEGIN SOLUTION\n    y = 2 * x\n    ### END SOLUTION\n    return y")
+    cell.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "f",
+                                 "schema_version": 3}
     whole = nbformat.v4.new_code_cell("answer = 42")
-    whole.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "g", "schema_version": 3}
-    hidden = nbformat.v4.new_code_cell("assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS")
+    whole.metadata["nbgrader"] = {"solution": True, "grade": False, "locked": False, "grade_id": "g",
+                                  "schema_version": 3}
+    hidden = nbformat.v4.new_code_cell(
+        "assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(2) == 4\n### END HIDDEN TESTS")
     hidden.metadata["nbgrader"] = {"solution": False, "grade": True, "locked": True, "points": 1, "grade_id": "t",
                                    "schema_version": 3}
     nb.cells = [cell, whole, hidden]
@@ -149,8 +153,10 @@ def test_the_tool_accepts_what_it_can_release(tmp_path, case):
 
 def test_a_delimiter_is_a_substring_of_any_line():
     """As in nbgrader: `# BEGIN SOLUTION here` opens a region too, and the stub takes its indent."""
-    nb = markup.notebook(markup.Case("", [("code", "def f():\n\t# BEGIN SOLUTION (yours)\n\treturn 1\n\t#END SOLUTION!\n", markup.SOL)]))
-    assert make_student.student_notebook(nb).cells[0].source == "def f():\n\t# YOUR CODE HERE\n\traise NotImplementedError()\n"
+    nb = markup.notebook(markup.Case(
+        "", [("code", "def f():\n\t# BEGIN SOLUTION (yours)\n\treturn 1\n\t#END SOLUTION!\n", markup.SOL)]))
+    assert (make_student.student_notebook(nb).cells[0].source
+            == "def f():\n\t# YOUR CODE HERE\n\traise NotImplementedError()\n")
 
 
 def test_repeated_grade_ids_are_refused(tmp_path):

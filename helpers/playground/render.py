@@ -36,7 +36,7 @@ from matplotlib.lines import Line2D
 from ..plotting import (CLASS_CMAP, CLASS_NORM, HELD_OUT_LINESTYLE, HELD_OUT_RING, REGION_CMAP,
                         SETTING_COLOURS, TRAINING_EDGE, TRAINING_LINESTYLE, class_colour, class_handles,
                         held_out_effects, marker_paths, split_handles)
-from ..models import is_two_layer
+from ..models import predict
 from .settings import MODEL_LABELS
 from .state import divergence_cause
 
@@ -48,9 +48,6 @@ FIGSIZE, DPI = (10.0, 4.4), 80  # 800 x 352 pixels
 # its legend sits in the gap to its right.
 BOUNDARY_RECT = (0.07, 0.11, 0.352, 0.80)
 LOSS_RECT = (0.665, 0.11, 0.31, 0.80)
-# Hidden-layer entries per chunk of mesh points: 50000 floats (400 kB) stay in a typical L2 cache. With 2048
-# points x 100 units (1.6 MB) a frame's prediction took 15 ms on a 2-core test machine; with 500 points, 4.5 ms.
-PREDICT_CHUNK_ENTRIES = 50_000
 # Each class has its shape (helpers.plotting.CLASSES); training points are filled, held-out points hollow.
 POINT_SIZE, HELD_OUT_SIZE = 22, 30  # a held-out point a little larger, so that its white centre shows
 LOSS_COLOUR = SETTING_COLOURS[0]  # one run: the two loss curves share a colour, the line style tells them apart
@@ -252,17 +249,8 @@ class PlaygroundFigure:
     # ----------------------------------------------------------------- drawing
 
     def mesh_classes(self, params):
-        """The predicted class at every mesh cell, (rows, cols), in chunks that stay in the CPU cache."""
-        P = self.mesh_points
-        classes = np.empty(len(P), dtype=np.int64)
-        rows = max(1, PREDICT_CHUNK_ENTRIES // params["W"].shape[1])
-        for start in range(0, len(P), rows):
-            chunk = slice(start, start + rows)
-            scores = P[chunk] @ params["W"] + params["b"]
-            if is_two_layer(params):
-                scores = np.maximum(scores, 0.0, out=scores) @ params["W2"] + params["b2"]
-            classes[chunk] = np.argmax(scores, axis=1)
-        return classes.reshape(self.xx.shape)
+        """The predicted class at every mesh cell, (rows, cols) (``helpers.models.predict``, in cache-sized chunks)."""
+        return predict(params, self.mesh_points).reshape(self.xx.shape)
 
     def update(self, session, *, show_held_out=True, show_hinges=False):
         """Show the session's current state: regions, points, hinge lines, losses."""

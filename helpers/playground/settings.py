@@ -72,7 +72,8 @@ class Setting:
             low, high = self.bounds
             # a small tolerance: 10 ** -4 computed here and in the browser may differ in the last bit
             if not low * (1 - 1e-9) <= value <= high * (1 + 1e-9):
-                raise ValueError(f"{self.name} must be between {low:g} and {high:g} (the slider's range); got {value:g}")
+                raise ValueError(f"{self.name} must be between {low:g} and {high:g} (the slider's range); "
+                                 f"got {value:g}")
             return value
         return check_scalar(value, self.name, numbers.Integral if self.integer else numbers.Real,
                             min_val=self.low, max_val=self.high)

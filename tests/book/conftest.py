@@ -95,7 +95,10 @@ def browser():
 
 @pytest.fixture
 def watched_page(browser, origin):
-    """A fresh page whose every request is watched: ``(page, watch)``. Each test asserts ``watch.problems()`` is empty."""
+    """A fresh page whose every request is watched: ``(page, watch)``.
+
+    Each test asserts ``watch.problems()`` is empty.
+    """
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     watch = Watch(origin)
     context.route("**/*", watch.route)

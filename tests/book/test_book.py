@@ -113,7 +113,8 @@ def test_page_loads_offline_with_its_navigation_images_and_math(watched_page, or
             assert f'id="{anchor}"' in texts[path], f"{href}: no element with id {anchor!r} there"
 
     # every image has loaded
-    images = page.eval_on_selector_all("img", "els => els.map(e => [e.currentSrc.slice(0, 60), e.complete, e.naturalWidth])")
+    images = page.eval_on_selector_all(
+        "img", "els => els.map(e => [e.currentSrc.slice(0, 60), e.complete, e.naturalWidth])")
     assert [img for img in images if not (img[1] and img[2] > 0)] == []
     if name != "index.html":
         nb = nbformat.read(NOTEBOOKS / name.replace(".html", ".ipynb"), as_version=4)

@@ -229,7 +229,8 @@ def test_validate_passes_the_perfect_submission(results):
 def test_validate_shows_the_mixed_submissions_mistake_whole(results):
     output = results.validate["mixed_02"]
     notebook = workflow.NOTEBOOKS[1]
-    failing = [g for g, points in results.expected["mixed"].items() if not points and results.notebook_of[g] == notebook]
+    failing = [g for g, points in results.expected["mixed"].items()
+               if not points and results.notebook_of[g] == notebook]
     assert f"VALIDATION FAILED ON {len(failing)} CELL(S)!" in output, output
     for (student, grade_id), hint in workflow.MISTAKES.items():
         if student == "mixed" and results.notebook_of[grade_id] == notebook:
@@ -253,7 +254,8 @@ def differences(release, edition, where):
 
     compare({k: v for k, v in release.items() if k != "cells"}, {k: v for k, v in edition.items() if k != "cells"}, "")
     if len(release.cells) != len(edition.cells):
-        found.append((f"{where}: {len(release.cells)} cells in nbgrader's release, {len(edition.cells)} in make_student's", ""))
+        found.append((f"{where}: {len(release.cells)} cells in nbgrader's release, "
+                      f"{len(edition.cells)} in make_student's", ""))
     for index, (a, b) in enumerate(zip(release.cells, edition.cells)):
         before = len(found)
         compare(a, b, "")
