@@ -17,7 +17,8 @@ import pytest
 
 from helpers import course, train
 from helpers.playground import GROUPS, Playground
-from helpers.playground.controls import CATCH_UP_TRAIN_MS, FRAME_TRAIN_MS, PLAYING_CLOCKS
+from helpers.playground.controls import (CATCH_UP_TRAIN_MS, FRAME_PERIOD_MS, FRAME_TRAIN_MS, MIN_FRAME_TRAIN_MS,
+                                         PLAYING_CLOCKS)
 from helpers.playground.settings import DEFAULTS, SETTING, SETTINGS, as_json, check_settings
 from helpers.playground.state import (Session, dead_units, hinge_segments, initial_params,
                                       record_every_for, spiral_split)
@@ -232,6 +233,30 @@ def test_play_while_catching_up_trains_on_from_where_it_stands(slow_machine):
     pg.play()
     tick(pg)
     assert not pg.catching_up and pg.session.iteration == at + 10 and pg.status.startswith(f"Iteration {at + 10};")
+
+
+def test_frames_train_less_when_drawing_and_the_browser_take_long(monkeypatch):
+    """Between two frames the clock also moves on by what the drawing and the trip to the browser took;
+    the next frame's training shrinks by what that passes the frame period (to at least a minimum)."""
+    elsewhere = {"ms": 0.0}
+    monkeypatch.setattr(Session, "clock", lambda self: self.iteration * SECONDS_PER_ITERATION + elsewhere["ms"] / 1000)
+    pg = make_playground(budget=True, num_iters=50, speed=200)
+    pg.wait()
+    pg.play()
+    trained = []
+    for overhead_ms in (0, 10, 60, 200, 0):
+        before = pg.session.iteration
+        tick(pg)
+        trained.append(pg.session.iteration - before)
+        elsewhere["ms"] += overhead_ms  # drawing this frame, and the browser asking for the next one
+    assert trained[:2] == [fitting(FRAME_TRAIN_MS)] * 2  # the first frame, and one after no overhead
+    assert trained[2] == fitting(min(FRAME_TRAIN_MS, FRAME_PERIOD_MS - 10))
+    assert trained[3] == fitting(FRAME_PERIOD_MS - 60)
+    assert trained[4] == fitting(MIN_FRAME_TRAIN_MS)  # 200 ms elsewhere: the least a frame trains
+    pg.pause()
+    pg.play()
+    tick(pg)  # after a pause, a first frame again
+    assert pg.session.last_step == fitting(FRAME_TRAIN_MS)
 
 
 def test_a_frame_trains_fewer_iterations_when_they_do_not_fit_and_says_so(slow_machine):

@@ -1,16 +1,16 @@
 """The playground's controls and what each one does: the ``Playground`` that notebook 5 shows.
 
-Every callback runs synchronously in the kernel, one at a time (ipywidgets never
-runs two at once), so there are no threads and no locks. Training while playing is
-driven by two hidden ``ipywidgets.Play`` widgets used as clocks: a tick is a frame,
-in which the kernel trains ``speed`` iterations and redraws. The front end keeps at
-most one message per widget in flight and merges the ones that wait, so a slow
-kernel drops frames instead of queueing them. With one clock, the kernel would sit
-idle between frames for the round trip (its "done" back to the browser, the next
-tick to the kernel: about 50 ms in a busy browser, as long as a frame). With two,
-the other clock's tick is already waiting when a frame ends, and the kernel paces
-the frames itself: a tick that comes less than ``frame_interval_ms`` after the last
-frame started is skipped, which costs nothing.
+Callbacks from the front end run one at a time, but may run beside a cell (see
+``Playground``), so every method that trains holds one lock. Training while playing
+is driven by a hidden ``ipywidgets.Play`` widget used as a clock: a tick is a frame,
+in which the kernel trains ``speed`` iterations (or what fits in the frame's time)
+and redraws. The front end keeps at most one message per widget in flight and
+merges the ones that wait, so a slow kernel drops frames instead of queueing them,
+and a slider change waits behind at most the frame being made. The kernel also
+paces the frames: a tick that comes less than ``frame_interval_ms`` after the last
+frame started is skipped. There are two clocks: with both running (``PLAYING_CLOCKS
+= 2``) the next tick is already waiting when a frame ends, which gave a few more
+frames a second but a change one frame later; one runs.
 
 What each control does (tested in tests/test_playground.py):
 
@@ -58,12 +58,18 @@ from ..plotting import class_colour, text_colour_on
 CLOCK_INTERVAL_MS = 50  # each clock's tick
 FRAME_INTERVAL_MS = 30  # the shortest time between two frames: at most about 33 a second
 # How long one frame may train before it is drawn. While playing, a frame that cannot train all of
-# iterations/frame in this time trains fewer (the status line says how many), so that frames keep
-# coming at 10 or more a second at any setting. A retrain after a change while paused shows its
-# first picture after FRAME_TRAIN_MS and then catches up, frame by frame, CATCH_UP_TRAIN_MS at a time.
+# iterations/frame in its time trains fewer (the status line says how many), so that frames keep
+# coming at 10 or more a second at any setting: its time is FRAME_TRAIN_MS, less whatever the last
+# frame's drawing and its trip to the browser and back took beyond FRAME_PERIOD_MS, and at least
+# MIN_FRAME_TRAIN_MS. A retrain after a change while paused shows its first picture after
+# FRAME_TRAIN_MS of training and then catches up, frame by frame, CATCH_UP_TRAIN_MS at a time.
 FRAME_TRAIN_MS = 40
-CATCH_UP_TRAIN_MS = 100
-PLAYING_CLOCKS = 2
+FRAME_PERIOD_MS = 80
+MIN_FRAME_TRAIN_MS = 5
+CATCH_UP_TRAIN_MS = 50
+# One clock while playing: a slider change then waits behind at most the frame being made (two clocks
+# would keep a second tick queued ahead of it: a few more frames a second, one frame more of delay).
+PLAYING_CLOCKS = 1
 GROUPS = ("transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view")
 
 
@@ -226,6 +232,8 @@ class Playground:
         self.frame_interval = check_scalar(frame_interval_ms, "frame_interval_ms", numbers.Real, min_val=0) / 1000
         self.clock_time = time.perf_counter  # what pacing reads; a test can put a fake clock here
         self._last_frame = -math.inf
+        self._frame_start = None  # when the last frame while playing started, on the session's clock
+        self._frame_trained_ms = 0.0  # how long it trained
 
         self.figure = PlaygroundFigure()
         self.image = widgets.Image(format="png", layout=widgets.Layout(width=f"{self.figure.fig.bbox.width:.0f}px"))
@@ -344,6 +352,7 @@ class Playground:
         self.buttons["play"].description = "Pause" if playing else "Play"
         self.buttons["play"].icon = "pause" if playing else "play"
         self.buttons["step"].disabled = playing
+        self._frame_start = None
         self._run_clocks(playing or self.catching_up)
 
     def _on_tick(self, change):
@@ -366,10 +375,22 @@ class Playground:
     @_one_at_a_time
     def frame(self):
         """One frame of playing: train ``speed`` iterations (fewer if they do not fit in the frame), redraw."""
-        self.session.step(self.session.settings["speed"], self._deadline(FRAME_TRAIN_MS))
+        start = self.session.clock()
+        budget = self._frame_budget_ms(start)
+        self.session.step(self.session.settings["speed"], self._deadline(budget))
+        self._frame_trained_ms = 1000 * (self.session.clock() - start)
         if not self.session.can_train:
             self.pause()
         self.draw(moving=self.playing)
+
+    def _frame_budget_ms(self, now):
+        """This frame's training time: ``FRAME_TRAIN_MS``, less what the last frame's drawing and the trip
+        to the browser and back took beyond ``FRAME_PERIOD_MS`` (but at least ``MIN_FRAME_TRAIN_MS``)."""
+        last, self._frame_start = self._frame_start, now
+        if last is None or now - last > 1.0:  # the first frame of a run, or one after a pause
+            return FRAME_TRAIN_MS
+        overhead_ms = 1000 * (now - last) - self._frame_trained_ms
+        return min(FRAME_TRAIN_MS, max(MIN_FRAME_TRAIN_MS, FRAME_PERIOD_MS - overhead_ms))
 
     @_one_at_a_time
     def step(self):
