@@ -54,7 +54,7 @@ def class_shape(k):
 
 
 def press(button):
-    button._click_handlers(button)
+    button.click()
 
 
 def pixels(fig):
