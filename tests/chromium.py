@@ -4,6 +4,7 @@ Playwright's own browser download is never used: the tests drive /usr/bin/chromi
 (Debian: ``apt-get install chromium``), headless, with the flags a sandboxed,
 offline container needs.
 """
+import contextlib
 import os
 
 import pytest
@@ -19,3 +20,18 @@ def launch_chromium(playwright):
         pytest.fail(f"Chromium is needed at {CHROMIUM} for the browser tests. Install it with "
                     "`apt-get update && apt-get install -y chromium` (Debian/Ubuntu, as root).")
     return playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def chromium(make_target):
+    """A started headless Chromium, closed at the end; ``make_target`` is the command that installs Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail(f"Playwright for Python is missing: `{make_target}` installs it (the project's '[ui]' extra).")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()

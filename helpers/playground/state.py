@@ -271,7 +271,10 @@ class Session:
             d = result.diverged
             self.diverged = Divergence(self.iteration - result.iterations + d.iteration, d.loss, d.reason)
         if result.iterations:
-            self._seconds_per_iteration = (self.clock() - start) / result.iterations
+            measured = (self.clock() - start) / result.iterations
+            previous = self._seconds_per_iteration
+            # smoothed, so that one piece slowed by something else does not shrink the next ones
+            self._seconds_per_iteration = measured if previous is None else 0.7 * previous + 0.3 * measured
         return result.iterations
 
     def _affordable(self, most, deadline):

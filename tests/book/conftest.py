@@ -13,7 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from chromium import launch_chromium
+from chromium import chromium
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "build" / "book"
@@ -81,16 +81,8 @@ def origin(book):
 
 @pytest.fixture(scope="session")
 def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: `make test-book` installs it (the project's '[ui]' extra).")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium("make test-book") as started:
+        yield started
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ Needs Chromium at /usr/bin/chromium (Debian: ``apt-get install chromium``);
 Playwright's own browser download is not used.
 """
 import contextlib
-import os
 import re
 import statistics
 import time
 
 import pytest
-from chromium import launch_chromium
+from chromium import chromium
 
 pytestmark = pytest.mark.browser
 
@@ -50,24 +49,16 @@ WATCH_FRAMES = """([figure, status]) => {
 @contextlib.contextmanager
 def chromium_page(artifacts, capsys, *, viewport, failure, hint=lambda: ""):
     """A page of headless Chromium; if the block fails, keep ``failure``.png and .html, and say ``hint()``."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright for Python is missing: `make test-ui` installs it (the project's '[ui]' extra).")
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+    with chromium("make test-ui") as browser:
+        page = browser.new_page(viewport=viewport)
+        page.set_default_timeout(TIMEOUT_MS)
         try:
-            page = browser.new_page(viewport=viewport)
-            page.set_default_timeout(TIMEOUT_MS)
-            try:
-                yield page
-            except BaseException:
-                save(page, artifacts, f"{failure}.png", capsys)
-                (artifacts / f"{failure}.html").write_text(page.content())
-                say(capsys, f"page HTML: {artifacts / (failure + '.html')}; {hint()}")
-                raise
-        finally:
-            browser.close()
+            yield page
+        except BaseException:
+            save(page, artifacts, f"{failure}.png", capsys)
+            (artifacts / f"{failure}.html").write_text(page.content())
+            say(capsys, f"page HTML: {artifacts / (failure + '.html')}; {hint()}")
+            raise
 
 
 def say(capsys, message):
@@ -254,9 +245,6 @@ def play_and_change_the_step_size(page, capsys, where, start):
         shown = frames(page)
         first = next(i for i in range(before, len(shown)) if readout in shown[i]["status"])
         delays.append(first - before + 1)
-        if os.environ.get("DEBUG_FRAMES"):
-            say(capsys, "\n".join(f"{f['t']:.0f} {f['status'][:60]} {f['status'][-40:]}"
-                                   for f in shown[before - 3:first + 2]))
     say(capsys, f"slider released while playing {where}: took effect {statistics.median(delays):.0f} frame(s) "
         f"later (median of {delays})")
     assert page.locator(STEP_READOUT).inner_text().strip() == "0.316"
