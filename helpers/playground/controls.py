@@ -136,6 +136,43 @@ def _button(description, name, icon="", tooltip=""):
     return button
 
 
+def make_buttons():
+    """Play (a ToggleButton), Step, Reset, New sample, Clear my points and Empty plane, keyed by name."""
+    buttons = {
+        "play": widgets.ToggleButton(value=False, description="Play", icon="play", tooltip="train, frame by frame",
+                                     layout=widgets.Layout(width="90px")),
+        "step": _button("Step", "step", "step-forward", "one frame of training"),
+        "reset": _button("Reset", "reset", "undo", "back to the starting weights, iteration 0"),
+        "new_sample": _button("New sample", "new-sample", "random", "draw the spiral again, from the next seed"),
+        "clear_points": _button("Clear my points", "clear-points", "eraser", "remove the points you added"),
+        "empty_plane": _button("Empty plane", "empty-plane", "square-o", "remove the spiral, keep your points"),
+    }
+    buttons["play"].add_class("playground-play")
+    return buttons
+
+
+def make_view_switches(show_held_out, show_hinges):
+    """The two checkboxes of the view, keyed 'show_held_out' and 'show_hinges'."""
+    view = {
+        "show_held_out": widgets.Checkbox(value=bool(show_held_out), description="show held-out points",
+                                          indent=False),
+        "show_hinges": widgets.Checkbox(value=bool(show_hinges), indent=False,
+                                        description="show where each hidden unit switches on"),
+    }
+    for name, box in view.items():
+        box.add_class(f"playground-{name.replace('_', '-')}")
+    return view
+
+
+def make_clocks():
+    """The two hidden ``Play`` widgets whose ticks are frames, each counting the views the front end shows."""
+    clocks = tuple(widgets.Play(value=0, min=0, max=2**31 - 1, step=1, interval=CLOCK_INTERVAL_MS,
+                                show_repeat=False, layout=widgets.Layout(display="none")) for _ in range(2))
+    for clock in clocks:
+        clock._view_count = 0  # 0, not None: the front end then counts the views it shows
+    return clocks
+
+
 class PlaygroundBox(widgets.VBox):
     """The playground's container, a ``VBox``.
 
@@ -202,32 +239,12 @@ class Playground:
         s = self.session.settings
 
         self.controls = make_controls(s)
-        self.buttons = {
-            "play": widgets.ToggleButton(value=False, description="Play", icon="play", tooltip="train, frame by frame",
-                                         layout=widgets.Layout(width="90px")),
-            "step": _button("Step", "step", "step-forward", "one frame of training"),
-            "reset": _button("Reset", "reset", "undo", "back to the starting weights, iteration 0"),
-            "new_sample": _button("New sample", "new-sample", "random", "draw the spiral again, from the next seed"),
-            "clear_points": _button("Clear my points", "clear-points", "eraser", "remove the points you added"),
-            "empty_plane": _button("Empty plane", "empty-plane", "square-o", "remove the spiral, keep your points"),
-        }
-        self.buttons["play"].add_class("playground-play")
-        self.view = {
-            "show_held_out": widgets.Checkbox(value=bool(show_held_out), description="show held-out points",
-                                              indent=False),
-            "show_hinges": widgets.Checkbox(value=bool(show_hinges), indent=False,
-                                            description="show where each hidden unit switches on"),
-        }
-        for name, box in self.view.items():
-            box.add_class(f"playground-{name.replace('_', '-')}")
+        self.buttons, self.view = make_buttons(), make_view_switches(show_held_out, show_hinges)
         self.click_class = widgets.ToggleButtons(description="click adds", style={"button_width": "70px"})
         self.click_class.add_class("playground-click-class")
         self.click_swatches = widgets.HTML()
         self._set_click_classes(s["classes"])
-        self.clocks = tuple(widgets.Play(value=0, min=0, max=2**31 - 1, step=1, interval=CLOCK_INTERVAL_MS,
-                                         show_repeat=False, layout=widgets.Layout(display="none")) for _ in range(2))
-        for clock in self.clocks:
-            clock._view_count = 0  # the front end counts the views it shows of each clock
+        self.clocks = make_clocks()
         self.clocks[0].observe(self._on_clocks_shown, names="_view_count")
         self.frame_interval = check_scalar(frame_interval_ms, "frame_interval_ms", numbers.Real, min_val=0) / 1000
         self.clock_time = time.perf_counter  # what pacing reads; a test can put a fake clock here
@@ -246,6 +263,11 @@ class Playground:
 
         self.widget = PlaygroundBox(self._layout(), layout=widgets.Layout(width="auto"))
         self.widget.add_class("playground")
+        self._connect()
+        self._retrain()
+
+    def _connect(self):
+        """Every control, button, switch and clock to what it does."""
         for control in self.controls.values():
             control.observe(self._on_setting, names="value")
         self.buttons["play"].observe(self._on_play, names="value")
@@ -259,8 +281,6 @@ class Playground:
             box.observe(lambda _: self.draw(), names="value")
         for clock in self.clocks:
             clock.observe(self._on_tick, names="value")
-
-        self._retrain()
 
     # ----------------------------------------------------------------- layout
 
