@@ -65,7 +65,7 @@ FRAME_INTERVAL_MS = 30  # the shortest time between two frames: at most about 33
 # FRAME_TRAIN_MS of training and then catches up, frame by frame, CATCH_UP_TRAIN_MS at a time.
 FRAME_TRAIN_MS = 40
 FRAME_PERIOD_MS = 80
-MIN_FRAME_TRAIN_MS = 5
+MIN_FRAME_TRAIN_MS = 15
 CATCH_UP_TRAIN_MS = 50
 # One clock while playing: a slider change then waits behind at most the frame being made (two clocks
 # would keep a second tick queued ahead of it: a few more frames a second, one frame more of delay).
