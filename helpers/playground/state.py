@@ -220,6 +220,7 @@ class Session:
         self._reference_loss = None
         self._seconds_per_iteration = None  # measured while training, for the deadlines
         self._now = None  # the snapshot ``now`` made last
+        self._dead = None  # (params, their dead units), see ``dead_units``
         self.history = [self.snapshot()]
 
     def snapshot(self):
@@ -401,7 +402,16 @@ class Session:
         """``(segments (H, 2, 2), dead (H,) bool)`` for the network; ``None`` for the linear classifier."""
         if not is_two_layer(self.params):
             return None
-        return hinge_segments(self.params["W"], self.params["b"], extent), dead_units(self.params, self.data.train[0])
+        return hinge_segments(self.params["W"], self.params["b"], extent), self.dead_units()
+
+    def dead_units(self):
+        """(H,) bool: the hidden units that are zero at every training point, for the current parameters.
+
+        Kept until the parameters change, since a frame asks twice (the hinge lines and the status line).
+        """
+        if self._dead is None or self._dead[0] is not self.params:
+            self._dead = (self.params, dead_units(self.params, self.data.train[0]))
+        return self._dead[1]
 
 
 def describe_settings(settings):
@@ -447,7 +457,7 @@ def status_text(session):
     if snap.train_loss > chance + 5e-4:
         parts.append(f"worse than guessing every class equally (ln {data.K} = {chance:.3f})")
     if is_two_layer(session.params):
-        dead = dead_units(session.params, data.train[0])
+        dead = session.dead_units()
         parts.append(f"{int(dead.sum())} of {len(dead)} hidden units dead")
     counts = f"{n_train} training and {n_held_out} held-out points"
     return "; ".join(parts) + f". {counts} {where}"
