@@ -211,7 +211,7 @@ def plot_spiral(X, y, *, ax=None, title="The spiral data"):
     K = check_class_count(int(y.max()) + 1)
     scatter = scatter_classes(ax, X, y)
     class_legend(ax, K)
-    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", aspect="equal")
+    ax.set(title=title, xlabel="$x_0$", ylabel="$x_1$", aspect="equal")
     return ax, scatter
 
 
@@ -283,7 +283,7 @@ def plot_decision_boundary(predict_fn, X, y, *, ax=None, spacing=0.02, title="De
     if held_out is not None:
         scatter_classes(ax, X_held_out, y_held_out, held_out=True)
     class_legend(ax, K, held_out=held_out is not None)
-    ax.set(title=title, xlabel="$x_1$", ylabel="$x_2$", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
+    ax.set(title=title, xlabel="$x_0$", ylabel="$x_1$", xlim=(xx.min(), xx.max()), ylim=(yy.min(), yy.max()))
     return ax, regions, scatter
 
 
@@ -394,12 +394,12 @@ def plot_score_gradients(X, dscores, *, axes=None, title=None, y=None):
                              edgecolors="k", linewidths=0.3)
         if y is not None:
             scatter.set_paths(marker_paths(y))
-        ax.set(title=f"score of class {k}", xlabel="$x_1$")
+        ax.set(title=f"score of class {k}", xlabel="$x_0$")
         # equal scales by widening the x range, not by shrinking the panel: a panel that shrinks
         # inside its slot of the layout let the figure's title collide with the panels' titles
         ax.set_aspect("equal", adjustable="datalim")
         scatters.append(scatter)
-    axes.flat[0].set_ylabel("$x_2$")
+    axes.flat[0].set_ylabel("$x_1$")
     figure = axes.flat[0].figure
     colorbar = figure.colorbar(scatters[0], ax=list(axes.flat), shrink=0.8)
     colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = 1(y_i = k) - p_{ik}$")

@@ -47,6 +47,12 @@ def softmax_loss_l2(probs, y, W, reg):
     return -np.mean(np.log(probs[range(len(y)), y])) + 0.5 * reg * np.sum(W ** 2)
 
 
+def loss_from_scores(scores, y):
+    f_max = np.max(scores, axis=1, keepdims=True)
+    log_sum_exp = f_max[:, 0] + np.log(np.sum(np.exp(scores - f_max), axis=1))
+    return np.mean(log_sum_exp - scores[np.arange(len(y)), y])
+
+
 def score_gradient(scores, y):
     d = softmax_probs(scores)
     d[np.arange(len(y)), y] -= 1
@@ -88,12 +94,12 @@ def numerical_gradient(f, x, eps):
     return grad
 
 
-RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, score_gradient,
-                                  linear_backward, sgd_update, hidden_activation, relu_switch,
+RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, loss_from_scores,
+                                  score_gradient, linear_backward, sgd_update, hidden_activation, relu_switch,
                                   second_layer_backward, numerical_gradient)}
 
 
-def test_eleven_exercises_each_with_a_check():
+def test_each_exercise_has_a_check():
     assert set(EXERCISES) == set(RIGHT)
     for name in EXERCISES:
         assert callable(getattr(exercises, f"check_{name}"))
@@ -164,7 +170,18 @@ def numgrad_by_gradcheck(f, x, eps):
     return numerical_gradient(f, x, eps)
 
 
+def lse_loss_by_helpers(scores, y):
+    return helpers.softmax_loss(scores, y)[0]
+
+
+def lse_loss_by_log_softmax(scores, y):
+    from helpers.softmax import log_softmax
+    return -log_softmax(scores)[np.arange(len(y)), y].mean()
+
+
 CALLS_HELPERS = [("softmax_probs", softmax_by_helpers, "softmax"),
+                 ("loss_from_scores", lse_loss_by_helpers, "softmax_loss"),
+                 ("loss_from_scores", lse_loss_by_log_softmax, "log_softmax"),
                  ("score_gradient", dscores_by_helpers, "softmax_loss"),
                  ("hidden_activation", relu_by_helpers, "relu_forward"),
                  ("class_scores", scores_by_affine, "affine_forward"),
@@ -265,6 +282,64 @@ def loss_without_half(probs, y, W, reg):
 
 def loss_sum_not_mean(probs, y, W, reg):
     return -np.log(probs[np.arange(len(y)), y]).sum() + 0.5 * reg * np.sum(W * W)
+
+
+def lse_no_shift(scores, y):
+    return np.mean(np.log(np.exp(scores).sum(axis=1)) - scores[np.arange(len(y)), y])
+
+
+def lse_log_of_probs(scores, y):
+    return -np.log(softmax_probs(scores)[np.arange(len(y)), y]).mean()
+
+
+def lse_log_of_naive_probs(scores, y):
+    e = np.exp(scores)
+    return -np.mean(np.log((e / e.sum(axis=1, keepdims=True))[np.arange(len(y)), y]))
+
+
+def lse_global_max(scores, y):
+    f_max = scores.max()
+    return np.mean(f_max + np.log(np.exp(scores - f_max).sum(axis=1)) - scores[np.arange(len(y)), y])
+
+
+def lse_max_down_columns(scores, y):
+    f_max = np.max(scores, axis=0, keepdims=True)
+    log_sum_exp = f_max + np.log(np.sum(np.exp(scores - f_max), axis=1))
+    return np.mean(log_sum_exp - scores[range(len(y)), y])
+
+
+def lse_sum_down_columns(scores, y):
+    f_max = scores.max(axis=0)
+    return np.mean(np.log(np.exp(scores - f_max).sum(axis=0)) + f_max - scores[np.arange(len(y)), y])
+
+
+def lse_lost_keepdims(scores, y):
+    f_max = np.max(scores, axis=1)
+    return np.mean(np.log(np.sum(np.exp(scores - f_max), axis=1)) + f_max - scores[np.arange(len(y)), y])
+
+
+def lse_max_not_added_back(scores, y):
+    f_max = scores.max(axis=1, keepdims=True)
+    return np.mean(np.log(np.exp(scores - f_max).sum(axis=1)) - scores[np.arange(len(y)), y])
+
+
+def lse_max_taken_out_twice(scores, y):
+    shifted = scores - scores.max(axis=1, keepdims=True)
+    log_sum_exp = scores.max(axis=1) + np.log(np.exp(shifted).sum(axis=1))
+    return np.mean(log_sum_exp - shifted[np.arange(len(y)), y])
+
+
+def lse_sum_not_mean(scores, y):
+    return len(y) * loss_from_scores(scores, y)
+
+
+def lse_not_averaged(scores, y):
+    f_max = scores.max(axis=1, keepdims=True)
+    return f_max[:, 0] + np.log(np.exp(scores - f_max).sum(axis=1)) - scores[np.arange(len(y)), y]
+
+
+def lse_log_probability(scores, y):
+    return -loss_from_scores(scores, y)
 
 
 def dscores_sum_not_mean(scores, y):
@@ -499,6 +574,18 @@ MISTAKES = [
     ("softmax_loss_l2", loss_without_l2, "no_l2"),
     ("softmax_loss_l2", loss_without_half, "no_half"),
     ("softmax_loss_l2", loss_sum_not_mean, "sum_not_mean"),
+    ("loss_from_scores", lse_no_shift, "lse_overflow"),
+    ("loss_from_scores", lse_log_of_probs, "log_of_probs"),
+    ("loss_from_scores", lse_log_of_naive_probs, "log_of_probs"),
+    ("loss_from_scores", lse_global_max, "lse_global_max"),
+    ("loss_from_scores", lse_max_down_columns, "lse_wrong_axis"),
+    ("loss_from_scores", lse_sum_down_columns, "lse_wrong_axis"),
+    ("loss_from_scores", lse_lost_keepdims, "lse_lost_keepdims"),
+    ("loss_from_scores", lse_max_not_added_back, "lse_shift_unbalanced"),
+    ("loss_from_scores", lse_max_taken_out_twice, "lse_shift_unbalanced"),
+    ("loss_from_scores", lse_sum_not_mean, "sum_not_mean"),
+    ("loss_from_scores", lse_not_averaged, "lse_not_averaged"),
+    ("loss_from_scores", lse_log_probability, "log_probability_not_loss"),
     ("score_gradient", dscores_sum_not_mean, "grad_no_mean"),
     ("score_gradient", dscores_no_minus_one, "no_minus_one"),
     ("score_gradient", dscores_unnormalised, "unnormalised"),
@@ -575,9 +662,10 @@ def test_every_listed_mistake_has_a_test():
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
               "wrong_sign", "overflow"}
     assert listed <= {hint for _, _, hint in MISTAKES}
-    # every mutant of the numerical gradient's check, written out as a learner would
-    assert {key for key, _ in EXERCISES["numerical_gradient"].mutants} == {
-        hint for name, _, hint in MISTAKES if name == "numerical_gradient"}
+    # every mutant of the numerical gradient's and the log-sum-exp loss's checks, written out as a learner would
+    for exercise in ("numerical_gradient", "loss_from_scores"):
+        assert {key for key, _ in EXERCISES[exercise].mutants} == {
+            hint for name, _, hint in MISTAKES if name == exercise}
 
 
 def test_hints_never_spell_out_a_solution_line():
@@ -636,6 +724,69 @@ def test_bad_returns_get_a_clear_message(returned, received, capsys):
     assert "expected: scores" in out and "shape (5, 3)" in out
     assert received in out
     assert "Traceback" not in out
+
+
+@pytest.mark.parametrize("returned, received", [
+    (None, "None"),
+    ([1.0], "a list"),
+    (np.zeros(6), "an array of shape (6,)"),
+    ("loss", "a str"),
+])
+def test_bad_returns_of_the_loss_get_a_clear_message(returned, received, capsys):
+    _, out = run_check("loss_from_scores", lambda scores, y: returned, capsys)
+    assert "expected: loss, a single number" in out and received in out
+    assert "Traceback" not in out
+
+
+def test_a_nan_loss_is_reported_as_a_number(capsys):
+    _, out = run_check("loss_from_scores", lambda scores, y: float("nan"), capsys)
+    assert re.search(r"expected: loss = \d+\.\d{4} on these inputs", out) and "received: loss = nan" in out
+
+
+def test_scores_shifted_in_place_are_not_accepted(capsys):
+    """`scores -= scores.max(...)` gives the right loss but changes the caller's scores."""
+    def shifted_in_place(scores, y):
+        scores -= scores.max(axis=1, keepdims=True)
+        return np.mean(np.log(np.exp(scores).sum(axis=1)) - scores[np.arange(len(y)), y])
+    assert np.isclose(shifted_in_place(*copy.deepcopy(EXERCISES["loss_from_scores"].cases()[0])),
+                      loss_from_scores(*EXERCISES["loss_from_scores"].cases()[0]))
+    returned, out = run_check("loss_from_scores", shifted_in_place, capsys)
+    assert "received: `scores` changed in place" in out
+    assert HINTS["in_place"] in " ".join(out.split())
+    assert returned is EXERCISES["loss_from_scores"].reference
+
+
+def test_the_loss_inputs_overflow_np_exp_and_underflow_a_probability():
+    """What the exercise is about: on some input the naive exp overflows, on another the correct class's
+    probability is exactly 0, while the loss stays finite on every input."""
+    cases = EXERCISES["loss_from_scores"].cases()
+    with np.errstate(over="ignore"):
+        assert any(np.isinf(np.exp(scores)).any() for scores, _ in cases)
+    assert any((softmax_probs(scores)[np.arange(len(y)), y] == 0).any() for scores, y in cases)
+    assert all(np.isfinite(loss_from_scores(scores, y)) for scores, y in cases)
+    assert any(scores.shape[0] != scores.shape[1] for scores, _ in cases)
+
+
+def test_a_broadcasting_mistake_is_named_whatever_the_operand_order(capsys):
+    """A maximum taken down the columns raises on the first input with a message that depends on the order
+    of the operands, so no mutant matches on every input; on the square inputs one does."""
+    ex = EXERCISES["loss_from_scores"]
+    cases = ex.cases()
+    got = ex.results(lse_max_down_columns, cases)
+    assert isinstance(got[0], ValueError)
+    assert not any(ex.agrees(got, ex.results(mutant, cases)) for _, mutant in ex.mutants)
+    _, out = run_check("loss_from_scores", lse_max_down_columns, capsys)
+    assert "received: ValueError: operands could not be broadcast" in " ".join(out.split())
+    assert "likely mistake: " + HINTS["lse_wrong_axis"] in " ".join(out.split())
+
+
+def test_n_from_the_wrong_dimension_is_caught_by_the_input_that_is_not_square(capsys):
+    def n_from_columns(scores, y):
+        rows = np.arange(scores.shape[1])
+        f_max = scores.max(axis=1, keepdims=True)
+        return np.mean(f_max[rows, 0] + np.log(np.exp(scores - f_max).sum(axis=1))[rows] - scores[rows, y[rows]])
+    _, out = run_check("loss_from_scores", n_from_columns, capsys)
+    assert "not right yet" in out
 
 
 def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):

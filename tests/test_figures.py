@@ -90,7 +90,7 @@ def test_decision_boundary_has_regions_points_legend_and_labels(trained_net):
     assert set(np.unique(regions.get_array())) == {0, 1, 2}
     np.testing.assert_array_equal(scatter.get_offsets(), X)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
-    assert ax.get_xlabel() == "$x_1$" and ax.get_ylabel() == "$x_2$" and ax.get_title() == "Net"
+    assert ax.get_xlabel() == "$x_0$" and ax.get_ylabel() == "$x_1$" and ax.get_title() == "Net"
 
 
 def test_decision_boundary_mesh_is_the_courses_0_02(trained_net):
@@ -230,7 +230,7 @@ def test_playground_has_points_legend_and_labels(pg):
     np.testing.assert_array_equal(fig.held_out_points.get_offsets(), X_test)
     labels = [t.get_text() for t in fig.ax_boundary.get_legend().get_texts()]
     assert labels[:5] == ["class 0", "class 1", "class 2", "training point", "held-out point"]
-    assert fig.ax_boundary.get_xlabel() == "$x_1$" and fig.ax_boundary.get_ylabel() == "$x_2$"
+    assert fig.ax_boundary.get_xlabel() == "$x_0$" and fig.ax_boundary.get_ylabel() == "$x_1$"
     assert fig.ax_loss.get_xlabel() == "iteration" and "loss" in fig.ax_loss.get_ylabel()
     loss_labels = [t.get_text() for t in fig.ax_loss.get_legend().get_texts()]
     assert loss_labels[:2] == ["training loss", "held-out loss"]

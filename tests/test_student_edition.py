@@ -51,7 +51,7 @@ def edition(tmp_path_factory):
 
 
 def test_five_notebooks_with_one_exercise_per_check(edition):
-    """Eleven exercises, numbered 1 to 11: a solution cell exN_name and a check cell exN_name_check each,
+    """Twelve exercises, numbered 1 to 12: a solution cell exN_name and a check cell exN_name_check each,
     one for every check in helpers.exercises."""
     from helpers.exercises import EXERCISES
 
@@ -61,7 +61,7 @@ def test_five_notebooks_with_one_exercise_per_check(edition):
         nb = nbformat.read(path, as_version=4)
         make_student.validate(nb, path.name, {})
         ids += [nbgrader(c)["grade_id"] for c in nb.cells if nbgrader(c)]
-    assert len(EXERCISES) == 11
+    assert len(EXERCISES) == 12
     assert len(ids) == len(set(ids)) == 2 * len(EXERCISES)      # a solution cell and a check cell each
     solutions = sorted((int(m.group(1)), m.group(2)) for m in map(re.compile(r"ex(\d+)_(\w+)$").match, ids)
                        if not m.group(2).endswith("_check"))

@@ -58,13 +58,20 @@ SUBMISSIONS = {
         # A listed mistake: the mean cross-entropy without its L2 term.
         "ex4_softmax_loss_l2": """\
             num_examples = probs.shape[0]
-            correct_logprobs = -np.log(probs[np.arange(num_examples), y])
-            loss = correct_logprobs.mean()
+            example_losses = -np.log(probs[np.arange(num_examples), y])
+            loss = example_losses.mean()
+            """,
+        # Another: the loss from the scores through the log of the probabilities, not log-sum-exp.
+        "ex5_loss_from_scores": """\
+            shifted = scores - scores.max(axis=1, keepdims=True)
+            probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
+            loss = -np.log(probs[np.arange(scores.shape[0]), y]).mean()
             """,
     },
 }
 # What a wrong answer's check must say, in the autograded notebook and the feedback.
-MISTAKES = {("mixed", "ex4_softmax_loss_l2"): "the L2 term is missing"}
+MISTAKES = {("mixed", "ex4_softmax_loss_l2"): "the L2 term is missing",
+            ("mixed", "ex5_loss_from_scores"): "the log is taken of a probability"}
 
 
 class WorkflowError(RuntimeError):

@@ -49,6 +49,25 @@ HINTS = {
     "log_all": "the log is taken of more than the correct class's probability (every probability, "
                "or whole columns): each example contributes only -ln p of its own class y_i.",
 
+    # ------------------------------------------------ ex5_loss_from_scores
+    "lse_overflow": "np.exp overflows on scores above about 709, so the log-sum-exp becomes inf: "
+                    "subtract each row's largest score before exponentiating, and add it back after the log.",
+    "log_of_probs": "the log is taken of a probability, which underflows to 0 when the correct class is far "
+                    "behind, and -ln 0 is inf: compute ln p from the scores by log-sum-exp, without probs.",
+    "lse_global_max": "the scores are shifted by the largest score of the whole array, not of each row: "
+                      "the exponentials of a row far below it all underflow to 0, and ln 0 is -inf. "
+                      "Shift each row by its own maximum.",
+    "lse_wrong_axis": "the maximum or the sum runs along the wrong axis: the log-sum-exp runs over "
+                      "one example's K scores, along its row (axis 1).",
+    "lse_lost_keepdims": "the row maxima lost their kept dimension: as shape (n,) they are subtracted along "
+                         "the columns; with keepdims=True, shape (n, 1), each row loses its own maximum.",
+    "lse_shift_unbalanced": "the row maximum is taken out and put back unevenly: ln sum_k e^f_k is f_max plus "
+                            "ln sum_k e^(f_k - f_max). Add f_max back and subtract the correct class's own score, "
+                            "or subtract its shifted score and add nothing back.",
+    "lse_not_averaged": "these are the n examples' losses L_i, one each: the loss is their mean, a single number.",
+    "log_probability_not_loss": "this is the mean log-probability ln p, which is at most 0: the loss is its "
+                                "negative, -ln p, which is at least 0 for every example.",
+
     # ------------------------------------------------ ex5_score_gradient
     "grad_no_mean": "the gradient is not divided by n: the loss is a mean over the n examples, "
                     "so every row of dscores is divided by n too.",

@@ -211,7 +211,7 @@ class PlaygroundFigure:
         self.message = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center", fontsize=11,
                                color="darkred", animated=animated,
                                bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "darkred", "alpha": 0.95})
-        ax.set(xlabel="$x_1$", ylabel="$x_2$", xlim=self.extent[:2], ylim=self.extent[2:])
+        ax.set(xlabel="$x_0$", ylabel="$x_1$", xlim=self.extent[:2], ylim=self.extent[2:])
 
         ax = self.ax_loss
         (self.train_line,) = ax.plot([], [], color=LOSS_COLOUR, linewidth=1.6, linestyle=TRAINING_LINESTYLE,
