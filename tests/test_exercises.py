@@ -47,6 +47,12 @@ def softmax_loss_l2(probs, y, W, reg):
     return -np.mean(np.log(probs[range(len(y)), y])) + 0.5 * reg * np.sum(W ** 2)
 
 
+def neuron_backward(x0, x1, w0, w1, b, dh):
+    z = w0 * x0 + w1 * x1 + b
+    dz = dh if z > 0 else 0.0        # max gate
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
 def score_gradient(scores, y):
     d = softmax_probs(scores)
     d[np.arange(len(y)), y] -= 1
@@ -57,7 +63,7 @@ def linear_backward(X, dscores, W, reg):
     return np.dot(X.T, dscores) + reg * W, np.sum(dscores, axis=0, keepdims=True)
 
 
-def sgd_update(W, b, dW, db, step_size):
+def gradient_descent_update(W, b, dW, db, step_size):
     return W - step_size * dW, b - step_size * db
 
 
@@ -88,12 +94,12 @@ def numerical_gradient(f, x, eps):
     return grad
 
 
-RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, score_gradient,
-                                  linear_backward, sgd_update, hidden_activation, relu_switch,
-                                  second_layer_backward, numerical_gradient)}
+RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2,
+                                  neuron_backward, score_gradient, linear_backward, numerical_gradient,
+                                  gradient_descent_update, hidden_activation, relu_switch, second_layer_backward)}
 
 
-def test_eleven_exercises_each_with_a_check():
+def test_every_exercise_has_a_check():
     assert set(EXERCISES) == set(RIGHT)
     for name in EXERCISES:
         assert callable(getattr(exercises, f"check_{name}"))
@@ -155,6 +161,12 @@ def scores_by_affine(X, W, b):
     return helpers.affine_forward(X, W, b)[0]
 
 
+def neuron_by_layers(x0, x1, w0, w1, b, dh):
+    z = np.array([[w0 * x0 + w1 * x1 + b]])
+    dz = helpers.relu_backward(np.array([[dh]]), np.maximum(z, 0))
+    return w0 * dz[0, 0], w1 * dz[0, 0], x0 * dz[0, 0], x1 * dz[0, 0], dz[0, 0]
+
+
 def numgrad_by_helpers(f, x, eps):
     return helpers.numerical_gradient(f, x, eps)
 
@@ -165,6 +177,7 @@ def numgrad_by_gradcheck(f, x, eps):
 
 
 CALLS_HELPERS = [("softmax_probs", softmax_by_helpers, "softmax"),
+                 ("neuron_backward", neuron_by_layers, "relu_backward"),
                  ("score_gradient", dscores_by_helpers, "softmax_loss"),
                  ("hidden_activation", relu_by_helpers, "relu_forward"),
                  ("class_scores", scores_by_affine, "affine_forward"),
@@ -329,6 +342,37 @@ def db_lost_keepdims(X, dscores, W, reg):
 
 def dW_no_reg(X, dscores, W, reg):
     return X.T @ dscores, dscores.sum(axis=0, keepdims=True)
+
+
+def neuron_no_upstream(x0, x1, w0, w1, b, dh):
+    dz = 1.0 if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
+def neuron_mul_swapped(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    return x0 * dz, x1 * dz, w0 * dz, w1 * dz, dz
+
+
+def neuron_mul_as_add(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    return dz, dz, dz, dz, dz
+
+
+def neuron_add_divided(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    share = dz / 3           # "distributes equally", read as "divides"
+    return w0 * share, w1 * share, x0 * share, x1 * share, share
+
+
+def neuron_max_both(x0, x1, w0, w1, b, dh):
+    dz = dh                  # max(0, z) passes to z whatever z is
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
+def neuron_max_wrong_side(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b < 0 else 0.0
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
 def update_wrong_sign(W, b, dW, db, step_size):
@@ -499,6 +543,12 @@ MISTAKES = [
     ("softmax_loss_l2", loss_without_l2, "no_l2"),
     ("softmax_loss_l2", loss_without_half, "no_half"),
     ("softmax_loss_l2", loss_sum_not_mean, "sum_not_mean"),
+    ("neuron_backward", neuron_no_upstream, "no_upstream"),
+    ("neuron_backward", neuron_mul_swapped, "mul_swapped"),
+    ("neuron_backward", neuron_mul_as_add, "mul_as_add"),
+    ("neuron_backward", neuron_add_divided, "add_divided"),
+    ("neuron_backward", neuron_max_both, "max_both"),
+    ("neuron_backward", neuron_max_wrong_side, "max_wrong_side"),
     ("score_gradient", dscores_sum_not_mean, "grad_no_mean"),
     ("score_gradient", dscores_no_minus_one, "no_minus_one"),
     ("score_gradient", dscores_unnormalised, "unnormalised"),
@@ -512,7 +562,7 @@ MISTAKES = [
     ("linear_backward", db_wrong_axis, "wrong_axis"),
     ("linear_backward", db_lost_keepdims, "lost_keepdims"),
     ("linear_backward", dW_no_reg, "no_reg_grad"),
-    ("sgd_update", update_wrong_sign, "wrong_sign"),
+    ("gradient_descent_update", update_wrong_sign, "wrong_sign"),
     ("hidden_activation", relu_forward_not_applied, "relu_not_applied"),
     ("hidden_activation", relu_forward_wrong_side, "relu_wrong_side"),
     ("relu_switch", switch_wrong_side, "switch_wrong_side"),
@@ -575,9 +625,10 @@ def test_every_listed_mistake_has_a_test():
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
               "wrong_sign", "overflow"}
     assert listed <= {hint for _, _, hint in MISTAKES}
-    # every mutant of the numerical gradient's check, written out as a learner would
-    assert {key for key, _ in EXERCISES["numerical_gradient"].mutants} == {
-        hint for name, _, hint in MISTAKES if name == "numerical_gradient"}
+    # every mutant of the neuron's and the numerical gradient's checks, written out as a learner would
+    for exercise in ("neuron_backward", "numerical_gradient"):
+        assert {key for key, _ in EXERCISES[exercise].mutants} == {
+            hint for name, _, hint in MISTAKES if name == exercise}
 
 
 def test_hints_never_spell_out_a_solution_line():
@@ -647,14 +698,50 @@ def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):
 
 
 def test_not_a_function(capsys):
-    _, out = run_check("sgd_update", np.zeros(3), capsys)
-    assert "expected: a function named sgd_update" in out
+    _, out = run_check("gradient_descent_update", np.zeros(3), capsys)
+    assert "expected: a function named gradient_descent_update" in out
 
 
 def test_warnings_in_learner_code_reach_neither_stderr_nor_pytest(capsys):
     # pytest turns RuntimeWarning into errors here; the overflow must stay silent all the same
     _, out = run_check("softmax_probs", softmax_overflow, capsys)
     assert HINTS["overflow"] in " ".join(out.split())
+
+
+# ------------------------------------------------------------ the neuron: several numbers, none of them printed
+def test_the_neuron_check_says_which_gradients_are_wrong_but_not_their_values(capsys):
+    """A multiply gate's mistake leaves db right: the verdict names the four wrong ones and the right one."""
+    _, out = run_check("neuron_backward", neuron_mul_swapped, capsys)
+    assert "expected: 5 numbers, dx0, dx1, dw0, dw1, db" in out
+    assert "received: dx0, dx1, dw0, dw1 not right; db right" in out
+    assert not re.search(r"\d\.\d", out)      # no number with decimals: neither the expected nor the received
+
+
+@pytest.mark.parametrize("returned, received", [
+    ((0.0, 0.0, 0.0, 0.0), "expected: 5 values"),
+    ((0.0, 0.0, 0.0, 0.0, np.zeros(2)), "received: db is an array of shape (2,)"),
+    ((0.0, 0.0, None, 0.0, 0.0), "received: dw0 is None"),
+    ((float("nan"),) * 5, "received: dx0, dx1, dw0, dw1, db not right"),
+])
+def test_the_neuron_check_names_what_came_back(returned, received, capsys):
+    _, out = run_check("neuron_backward", lambda *args: returned, capsys)
+    assert "not right yet" in out and received in out and "Traceback" not in out
+
+
+def test_the_neuron_gradients_may_come_back_as_a_list_or_as_0_d_arrays(capsys):
+    for shape in (list, lambda values: tuple(np.array(v) for v in values)):
+        def answer(*args, shape=shape):
+            return shape(neuron_backward(*args))
+        returned, out = run_check("neuron_backward", answer, capsys)
+        assert returned is answer and out == "\u2714 neuron_backward: right.\n"
+
+
+def test_the_neuron_reference_agrees_with_the_scalar_chain_rule():
+    """The helpers version runs the array layers on one example; the written-out circuit must agree."""
+    for args in EXERCISES["neuron_backward"].cases():
+        np.testing.assert_allclose(EXERCISES["neuron_backward"].reference(*args), neuron_backward(*args))
+    on, off = EXERCISES["neuron_backward"].cases()
+    assert on[2] * on[0] + on[3] * on[1] + on[4] > 0 > off[2] * off[0] + off[3] * off[1] + off[4]
 
 
 # ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
