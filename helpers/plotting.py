@@ -503,7 +503,7 @@ def plot_score_gradients(X, dscores, *, axes=None, title=None, y=None):
     axes.flat[0].set_ylabel("$x_2$")
     figure = axes.flat[0].figure
     colorbar = figure.colorbar(scatters[0], ax=list(axes.flat), shrink=0.8)
-    colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = 1(y_i = k) - p_{ik}$")
+    colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = \mathbb{1}(y_i = k) - p_{ik}$")
     if y is not None:
         handles = [Line2D([], [], linestyle="", marker=CLASS_MARKERS[c], markersize=6 * np.sqrt(MARKER_SCALE[c]),
                           markerfacecolor="white", markeredgecolor="black", label=f"class {c}")
