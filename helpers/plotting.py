@@ -360,6 +360,11 @@ def plot_softmax_sweep(scores, k, values, *, ax=None):
     return ax, lines
 
 
+def _circuit_number(value):
+    """A wire's value or gradient as the circuit writes it: three significant digits, a true minus sign."""
+    return f"{value:.3g}".replace("-", "\u2212")
+
+
 def _circuit_layout(gates):
     """Positions ``{name: (column, row)}`` of a circuit's gates and inputs, rows counting down from 0.
 
@@ -389,7 +394,7 @@ def plot_circuit(gates, values, grads, *, labels=None, ax=None, title=None):
     values : ``{name: number}``, the forward value of every name.
     grads : ``{name: number}``, the gradient of the circuit's output on each name (the output's own
         is the upstream gradient that the backward pass starts from). A name without one, such as
-        the constant 0 of ``max(0, z)``, has no gradient drawn.
+        the constant 0 of ``max(0, z)``, has no gradient drawn; with ``{}``, the forward pass alone.
     labels : ``{name: text}``, how to write each input and the output (default: the name itself).
 
     Values are written in ``CIRCUIT_FORWARD`` (blue), gradients in ``CIRCUIT_BACKWARD`` (dark orange);
@@ -422,11 +427,11 @@ def plot_circuit(gates, values, grads, *, labels=None, ax=None, title=None):
         xm, ym = x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0)
         side = "left" if nx > 0.3 else "right" if nx < -0.3 else "center"
         other = {"left": "right", "right": "left", "center": "center"}[side]
-        value = ax.text(xm + 0.1 * nx, ym + 0.1 * ny, f"{values[name]:.3g}", color=CIRCUIT_FORWARD, fontsize=11,
+        value = ax.text(xm + 0.1 * nx, ym + 0.1 * ny, _circuit_number(values[name]), color=CIRCUIT_FORWARD, fontsize=11,
                         ha=side, va="bottom" if ny > 0.3 else "center")
         gradient = None
         if name in grads:
-            gradient = ax.text(xm - 0.1 * nx, ym - 0.1 * ny, f"{grads[name]:.3g}", color=CIRCUIT_BACKWARD,
+            gradient = ax.text(xm - 0.1 * nx, ym - 0.1 * ny, _circuit_number(grads[name]), color=CIRCUIT_BACKWARD,
                                fontsize=11, fontweight="bold", ha=other, va="top" if ny > 0.3 else "center")
         texts[name] = (value, gradient)
 
@@ -447,8 +452,9 @@ def plot_circuit(gates, values, grads, *, labels=None, ax=None, title=None):
     wire(output, (ox + radius, oy), (ox + 1.0, oy))
     ax.text(ox + 1.05, oy, labels.get(output, output), ha="left", va="center", fontsize=13)
     ax.text(-0.6, -rows + 0.35, "above a wire: its value, forward", color=CIRCUIT_FORWARD, fontsize=10)
-    ax.text(-0.6, -rows + 0.0, f"below: the gradient of {labels.get(output, output)} on it, backward",
-            color=CIRCUIT_BACKWARD, fontsize=10, fontweight="bold")
+    if grads:
+        ax.text(-0.6, -rows + 0.0, f"below: the gradient of {labels.get(output, output)} on it, backward",
+                color=CIRCUIT_BACKWARD, fontsize=10, fontweight="bold")
     ax.set(xlim=(-0.8, width + 0.4), ylim=(-rows - 0.1, 0.6), aspect="equal")
     ax.axis("off")
     if title is not None:

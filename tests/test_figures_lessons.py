@@ -19,12 +19,15 @@ def test_a_circuit_shows_each_wires_value_above_it_and_its_gradient_below():
     grads = {"h": 1.0, "z": 1.0, "p0": 1.0, "p1": 1.0, "b": 1.0, "w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0}
     ax, texts = plot_circuit(NEURON, values, grads, labels={"h": "$h$", "zero": "0"}, title="A neuron")
     assert set(texts) == set(values)
+    def written(number):                         # three significant digits, with a true minus sign
+        return f"{number:.3g}".replace("-", "\u2212")
+
     for name, (value, gradient) in texts.items():
-        assert value.get_text() == f"{values[name]:.3g}" and value.get_color() == CIRCUIT_FORWARD
+        assert value.get_text() == written(values[name]) and value.get_color() == CIRCUIT_FORWARD
         if name == "zero":                       # a constant: no gradient drawn
             assert gradient is None
             continue
-        assert gradient.get_text() == f"{grads[name]:.3g}" and gradient.get_color() == CIRCUIT_BACKWARD
+        assert gradient.get_text() == written(grads[name]) and gradient.get_color() == CIRCUIT_BACKWARD
         assert value.get_position()[1] > gradient.get_position()[1]      # the value above, the gradient below
     # the gates from left to right in the order of the computation, the inputs left of their gates
     gates = {t.get_text(): t.get_position() for t in ax.texts if t.get_text() in {"×", "+", "max"}}
