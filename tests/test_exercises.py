@@ -721,11 +721,21 @@ def test_the_neuron_check_says_which_gradients_are_wrong_but_not_their_values(ca
     ((0.0, 0.0, 0.0, 0.0), "expected: 5 values"),
     ((0.0, 0.0, 0.0, 0.0, np.zeros(2)), "received: db is an array of shape (2,)"),
     ((0.0, 0.0, None, 0.0, 0.0), "received: dw0 is None"),
-    ((float("nan"),) * 5, "received: dx0, dx1, dw0, dw1, db not right"),
+    ((0.0, float("nan"), 0.0, float("inf"), 0.0), "received: dx1 is nan; dw1 is inf"),
+    ((1.0, 2.0, 3.0, 4.0, 5.0), "received: dx0, dx1, dw0, dw1, db not right"),
 ])
 def test_the_neuron_check_names_what_came_back(returned, received, capsys):
     _, out = run_check("neuron_backward", lambda *args: returned, capsys)
     assert "not right yet" in out and received in out and "Traceback" not in out
+
+
+def test_an_exception_in_the_neurons_backward_pass_is_reported(capsys):
+    def broken(x0, x1, w0, w1, b, dh):
+        dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+        return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz / (w0 - w0)
+    _, out = run_check("neuron_backward", broken, capsys)
+    assert "expected: 5 numbers, dx0, dx1, dw0, dw1, db" in out
+    assert "received: ZeroDivisionError: float division by zero" in out and "Traceback" not in out
 
 
 def test_the_neuron_gradients_may_come_back_as_a_list_or_as_0_d_arrays(capsys):

@@ -96,8 +96,9 @@ def numbers_differ(outputs, right, got):
     """Several numbers were expected (a circuit's gradients) and ``got`` holds as many values, not all
     of them right (``right``, one flag each): which ones, never what they should be."""
     expected = f"expected: {len(outputs)} numbers, {', '.join(outputs)}"
-    odd = [f"{name} is {describe_received(g)}" for name, g in zip(outputs, got, strict=True) if not _is_number(g)]
-    if odd:
+    odd = [f"{name} is {describe_received(g)}" if not _is_number(g) else f"{name} is {float(g)}"
+           for name, g in zip(outputs, got, strict=True) if not _is_number(g) or not np.isfinite(g)]
+    if odd:                           # not numbers, or NaN or infinite ones: that is the whole story
         return [expected, "received: " + "; ".join(odd)]
     wrong = [name for name, ok in zip(outputs, right, strict=True) if not ok]
     fine = [name for name, ok in zip(outputs, right, strict=True) if ok]
