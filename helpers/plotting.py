@@ -76,6 +76,11 @@ CLASS_NORM = Normalize(vmin=-0.5, vmax=MAX_CLASSES - 0.5)
 # lowers it, (almost) white where it leaves it alone. Its centre is #f7f7f7 (coolwarm's was grey, #dddddd).
 PUSH_CMAP = plt.cm.RdBu_r
 
+# A circuit's wires (plot_circuit): forward values in Okabe and Ito's blue, gradients in a dark orange
+# (their vermillion, darkened so that text in it has a contrast of 5:1 on white, like the blue's).
+CIRCUIT_FORWARD, CIRCUIT_BACKWARD = "#0072B2", "#B84A00"
+CIRCUIT_COLUMN = 1.7  # the distance between a circuit's columns of gates, in rows
+
 # Loss curves: the line style tells the data apart (training solid, held out dashed); the colour
 # tells the runs or settings apart, from SETTING_COLOURS: near-black, then colours that none of
 # the course's three classes has (they are the playground's classes 3-5, never on a loss plot).
@@ -355,6 +360,108 @@ def plot_softmax_sweep(scores, k, values, *, ax=None):
     return ax, lines
 
 
+def _circuit_number(value):
+    """A wire's value or gradient as the circuit writes it: three significant digits, a true minus sign."""
+    return f"{value:.3g}".replace("-", "\u2212")
+
+
+def _circuit_layout(gates):
+    """Positions ``{name: (column, row)}`` of a circuit's gates and inputs, rows counting down from 0.
+
+    Each gate sits one column right of the latest gate it reads, at the mean row of its inputs. An
+    input of the circuit sits one column left of the gate that reads it: below the inputs placed so
+    far if that gate reads only inputs (w0, x0, w1, x1 of a neuron), else one row below the lowest gate
+    it reads (the bias, next to the sum it joins)."""
+    produced = {out for out, _, _ in gates}
+    position = {}
+    for out, _, inputs in gates:
+        from_gates = [position[i] for i in inputs if i in produced]
+        column = 1 + max((c for c, _ in from_gates), default=0)
+        for name in inputs:
+            if name not in produced and name not in position:
+                rows = [r for _, r in from_gates or position.values()]
+                position[name] = (column - 1, min(rows) - 1.0 if rows else 0.0)
+        position[out] = (column, float(np.mean([position[i][1] for i in inputs])))
+    return position
+
+
+def plot_circuit(gates, values, grads, *, labels=None, ax=None, title=None):
+    """A circuit of scalar gates, with the forward value above each wire and the gradient below it.
+
+    gates : list of ``(output, op, inputs)`` in forward order: ``output`` a name, ``op`` the gate's
+        symbol as text ("×", "+", "max"), ``inputs`` a tuple of names. A name that no gate outputs
+        is an input of the circuit, drawn as its label; the last gate's output is the circuit's output.
+    values : ``{name: number}``, the forward value of every name.
+    grads : ``{name: number}``, the gradient of the circuit's output on each name (the output's own
+        is the upstream gradient that the backward pass starts from). A name without one, such as
+        the constant 0 of ``max(0, z)``, has no gradient drawn; with ``{}``, the forward pass alone.
+    labels : ``{name: text}``, how to write each input and the output (default: the name itself).
+
+    Values are written in ``CIRCUIT_FORWARD`` (blue), gradients in ``CIRCUIT_BACKWARD`` (dark orange);
+    above and below the wire tells them apart without colour too, as the note under the circuit says.
+    Show the figure with ``show(ax.figure, alt=...)``. Returns ``(ax, texts)``: ``texts[name]`` is
+    ``(value Text, gradient Text or None)`` of the wire that carries ``name``.
+    """
+    if not gates:
+        raise ValueError("gates must list at least one gate (output, op, inputs)")
+    missing = sorted({n for out, _, inputs in gates for n in (out, *inputs)} - set(values))
+    if missing:
+        raise ValueError(f"values must give every wire's value; missing {missing}")
+    labels = labels or {}
+    position = {name: (CIRCUIT_COLUMN * c, r) for name, (c, r) in _circuit_layout(gates).items()}
+    output = gates[-1][0]
+    width = max(x for x, _ in position.values()) + 1.0
+    rows = -min(r for _, r in position.values()) + 1
+    ax = _axes(ax, figsize=(1.3 * width + 1, 1.3 * rows + 0.8))
+    radius, texts = 0.22, {}
+
+    def wire(name, start, end):
+        (x0, y0), (x1, y1) = start, end
+        ax.annotate("", xy=end, xytext=start,
+                    arrowprops={"arrowstyle": "-|>", "color": "0.25", "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0})
+        # the value on the wire's upper side, the gradient on its lower side, a little before its middle
+        length = np.hypot(x1 - x0, y1 - y0)
+        nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+        if ny < 0:
+            nx, ny = -nx, -ny
+        xm, ym = x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0)
+        side = "left" if nx > 0.3 else "right" if nx < -0.3 else "center"
+        other = {"left": "right", "right": "left", "center": "center"}[side]
+        value = ax.text(xm + 0.1 * nx, ym + 0.1 * ny, _circuit_number(values[name]), color=CIRCUIT_FORWARD, fontsize=11,
+                        ha=side, va="bottom" if ny > 0.3 else "center")
+        gradient = None
+        if name in grads:
+            gradient = ax.text(xm - 0.1 * nx, ym - 0.1 * ny, _circuit_number(grads[name]), color=CIRCUIT_BACKWARD,
+                               fontsize=11, fontweight="bold", ha=other, va="top" if ny > 0.3 else "center")
+        texts[name] = (value, gradient)
+
+    produced = {out for out, _, _ in gates}
+    for out, op, inputs in gates:
+        gx, gy = position[out]
+        ax.add_patch(plt.Circle((gx, gy), radius, facecolor="white", edgecolor="0.25", linewidth=1.2, zorder=2))
+        ax.text(gx, gy, op, ha="center", va="center", fontsize=10 if len(op) > 1 else 14, zorder=3)
+        for name in inputs:
+            sx, sy = position[name]
+            angle = np.arctan2(gy - sy, gx - sx)
+            if name in produced:       # a wire leaves a gate at its circle's edge
+                sx, sy = sx + radius * np.cos(angle), sy + radius * np.sin(angle)
+            else:                      # and an input of the circuit at its label
+                ax.text(sx - 0.05, sy, labels.get(name, name), ha="right", va="center", fontsize=13)
+            wire(name, (sx, sy), (gx - radius * np.cos(angle), gy - radius * np.sin(angle)))
+    ox, oy = position[output]
+    wire(output, (ox + radius, oy), (ox + 1.0, oy))
+    ax.text(ox + 1.05, oy, labels.get(output, output), ha="left", va="center", fontsize=13)
+    ax.text(-0.6, -rows + 0.35, "above a wire: its value, forward", color=CIRCUIT_FORWARD, fontsize=10)
+    if grads:
+        ax.text(-0.6, -rows + 0.0, f"below: the gradient of {labels.get(output, output)} on it, backward",
+                color=CIRCUIT_BACKWARD, fontsize=10, fontweight="bold")
+    ax.set(xlim=(-0.8, width + 0.4), ylim=(-rows - 0.1, 0.6), aspect="equal")
+    ax.axis("off")
+    if title is not None:
+        ax.set_title(title)
+    return ax, texts
+
+
 def plot_score_gradients(X, dscores, *, axes=None, title=None, y=None):
     """Which examples push which class scores, and how hard: one panel per class.
 
@@ -402,7 +509,7 @@ def plot_score_gradients(X, dscores, *, axes=None, title=None, y=None):
     axes.flat[0].set_ylabel("$x_1$")
     figure = axes.flat[0].figure
     colorbar = figure.colorbar(scatters[0], ax=list(axes.flat), shrink=0.8)
-    colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = 1(y_i = k) - p_{ik}$")
+    colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = \mathbb{1}(y_i = k) - p_{ik}$")
     if y is not None:
         handles = [Line2D([], [], linestyle="", marker=CLASS_MARKERS[c], markersize=6 * np.sqrt(MARKER_SCALE[c]),
                           markerfacecolor="white", markeredgecolor="black", label=f"class {c}")

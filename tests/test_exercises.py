@@ -53,6 +53,12 @@ def loss_from_scores(scores, y):
     return np.mean(log_sum_exp - scores[np.arange(len(y)), y])
 
 
+def neuron_backward(x0, x1, w0, w1, b, dh):
+    z = w0 * x0 + w1 * x1 + b
+    dz = dh if z > 0 else 0.0        # max gate
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
 def score_gradient(scores, y):
     d = softmax_probs(scores)
     d[np.arange(len(y)), y] -= 1
@@ -63,7 +69,7 @@ def linear_backward(X, dscores, W, reg):
     return np.dot(X.T, dscores) + reg * W, np.sum(dscores, axis=0, keepdims=True)
 
 
-def sgd_update(W, b, dW, db, step_size):
+def gradient_descent_update(W, b, dW, db, step_size):
     return W - step_size * dW, b - step_size * db
 
 
@@ -95,11 +101,11 @@ def numerical_gradient(f, x, eps):
 
 
 RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, loss_from_scores,
-                                  score_gradient, linear_backward, sgd_update, hidden_activation, relu_switch,
-                                  second_layer_backward, numerical_gradient)}
+                                  neuron_backward, score_gradient, linear_backward, numerical_gradient,
+                                  gradient_descent_update, hidden_activation, relu_switch, second_layer_backward)}
 
 
-def test_each_exercise_has_a_check():
+def test_every_exercise_has_a_check():
     assert set(EXERCISES) == set(RIGHT)
     for name in EXERCISES:
         assert callable(getattr(exercises, f"check_{name}"))
@@ -161,6 +167,12 @@ def scores_by_affine(X, W, b):
     return helpers.affine_forward(X, W, b)[0]
 
 
+def neuron_by_layers(x0, x1, w0, w1, b, dh):
+    z = np.array([[w0 * x0 + w1 * x1 + b]])
+    dz = helpers.relu_backward(np.array([[dh]]), np.maximum(z, 0))
+    return w0 * dz[0, 0], w1 * dz[0, 0], x0 * dz[0, 0], x1 * dz[0, 0], dz[0, 0]
+
+
 def numgrad_by_helpers(f, x, eps):
     return helpers.numerical_gradient(f, x, eps)
 
@@ -182,6 +194,7 @@ def lse_loss_by_log_softmax(scores, y):
 CALLS_HELPERS = [("softmax_probs", softmax_by_helpers, "softmax"),
                  ("loss_from_scores", lse_loss_by_helpers, "softmax_loss"),
                  ("loss_from_scores", lse_loss_by_log_softmax, "log_softmax"),
+                 ("neuron_backward", neuron_by_layers, "relu_backward"),
                  ("score_gradient", dscores_by_helpers, "softmax_loss"),
                  ("hidden_activation", relu_by_helpers, "relu_forward"),
                  ("class_scores", scores_by_affine, "affine_forward"),
@@ -406,6 +419,37 @@ def dW_no_reg(X, dscores, W, reg):
     return X.T @ dscores, dscores.sum(axis=0, keepdims=True)
 
 
+def neuron_no_upstream(x0, x1, w0, w1, b, dh):
+    dz = 1.0 if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
+def neuron_mul_swapped(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    return x0 * dz, x1 * dz, w0 * dz, w1 * dz, dz
+
+
+def neuron_mul_as_add(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    return dz, dz, dz, dz, dz
+
+
+def neuron_add_divided(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    share = dz / 3           # "distributes equally", read as "divides"
+    return w0 * share, w1 * share, x0 * share, x1 * share, share
+
+
+def neuron_max_both(x0, x1, w0, w1, b, dh):
+    dz = dh                  # max(0, z) passes to z whatever z is
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
+def neuron_max_wrong_side(x0, x1, w0, w1, b, dh):
+    dz = dh if w0 * x0 + w1 * x1 + b < 0 else 0.0
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
 def update_wrong_sign(W, b, dW, db, step_size):
     return W + step_size * dW, b + step_size * db
 
@@ -586,6 +630,12 @@ MISTAKES = [
     ("loss_from_scores", lse_sum_not_mean, "sum_not_mean"),
     ("loss_from_scores", lse_not_averaged, "lse_not_averaged"),
     ("loss_from_scores", lse_log_probability, "log_probability_not_loss"),
+    ("neuron_backward", neuron_no_upstream, "no_upstream"),
+    ("neuron_backward", neuron_mul_swapped, "mul_swapped"),
+    ("neuron_backward", neuron_mul_as_add, "mul_as_add"),
+    ("neuron_backward", neuron_add_divided, "add_divided"),
+    ("neuron_backward", neuron_max_both, "max_both"),
+    ("neuron_backward", neuron_max_wrong_side, "max_wrong_side"),
     ("score_gradient", dscores_sum_not_mean, "grad_no_mean"),
     ("score_gradient", dscores_no_minus_one, "no_minus_one"),
     ("score_gradient", dscores_unnormalised, "unnormalised"),
@@ -599,7 +649,7 @@ MISTAKES = [
     ("linear_backward", db_wrong_axis, "wrong_axis"),
     ("linear_backward", db_lost_keepdims, "lost_keepdims"),
     ("linear_backward", dW_no_reg, "no_reg_grad"),
-    ("sgd_update", update_wrong_sign, "wrong_sign"),
+    ("gradient_descent_update", update_wrong_sign, "wrong_sign"),
     ("hidden_activation", relu_forward_not_applied, "relu_not_applied"),
     ("hidden_activation", relu_forward_wrong_side, "relu_wrong_side"),
     ("relu_switch", switch_wrong_side, "switch_wrong_side"),
@@ -662,8 +712,8 @@ def test_every_listed_mistake_has_a_test():
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
               "wrong_sign", "overflow"}
     assert listed <= {hint for _, _, hint in MISTAKES}
-    # every mutant of the numerical gradient's and the log-sum-exp loss's checks, written out as a learner would
-    for exercise in ("numerical_gradient", "loss_from_scores"):
+    # every mutant of these checks, written out as a learner would
+    for exercise in ("loss_from_scores", "neuron_backward", "numerical_gradient"):
         assert {key for key, _ in EXERCISES[exercise].mutants} == {
             hint for name, _, hint in MISTAKES if name == exercise}
 
@@ -798,14 +848,60 @@ def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):
 
 
 def test_not_a_function(capsys):
-    _, out = run_check("sgd_update", np.zeros(3), capsys)
-    assert "expected: a function named sgd_update" in out
+    _, out = run_check("gradient_descent_update", np.zeros(3), capsys)
+    assert "expected: a function named gradient_descent_update" in out
 
 
 def test_warnings_in_learner_code_reach_neither_stderr_nor_pytest(capsys):
     # pytest turns RuntimeWarning into errors here; the overflow must stay silent all the same
     _, out = run_check("softmax_probs", softmax_overflow, capsys)
     assert HINTS["overflow"] in " ".join(out.split())
+
+
+# ------------------------------------------------------------ the neuron: several numbers, none of them printed
+def test_the_neuron_check_says_which_gradients_are_wrong_but_not_their_values(capsys):
+    """A multiply gate's mistake leaves db right: the verdict names the four wrong ones and the right one."""
+    _, out = run_check("neuron_backward", neuron_mul_swapped, capsys)
+    assert "expected: 5 numbers, dx0, dx1, dw0, dw1, db" in out
+    assert "received: dx0, dx1, dw0, dw1 not right; db right" in out
+    assert not re.search(r"\d\.\d", out)      # no number with decimals: neither the expected nor the received
+
+
+@pytest.mark.parametrize("returned, received", [
+    ((0.0, 0.0, 0.0, 0.0), "expected: 5 values"),
+    ((0.0, 0.0, 0.0, 0.0, np.zeros(2)), "received: db is an array of shape (2,)"),
+    ((0.0, 0.0, None, 0.0, 0.0), "received: dw0 is None"),
+    ((0.0, float("nan"), 0.0, float("inf"), 0.0), "received: dx1 is nan; dw1 is inf"),
+    ((1.0, 2.0, 3.0, 4.0, 5.0), "received: dx0, dx1, dw0, dw1, db not right"),
+])
+def test_the_neuron_check_names_what_came_back(returned, received, capsys):
+    _, out = run_check("neuron_backward", lambda *args: returned, capsys)
+    assert "not right yet" in out and received in out and "Traceback" not in out
+
+
+def test_an_exception_in_the_neurons_backward_pass_is_reported(capsys):
+    def broken(x0, x1, w0, w1, b, dh):
+        dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+        return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz / (w0 - w0)
+    _, out = run_check("neuron_backward", broken, capsys)
+    assert "expected: 5 numbers, dx0, dx1, dw0, dw1, db" in out
+    assert "received: ZeroDivisionError: float division by zero" in out and "Traceback" not in out
+
+
+def test_the_neuron_gradients_may_come_back_as_a_list_or_as_0_d_arrays(capsys):
+    for shape in (list, lambda values: tuple(np.array(v) for v in values)):
+        def answer(*args, shape=shape):
+            return shape(neuron_backward(*args))
+        returned, out = run_check("neuron_backward", answer, capsys)
+        assert returned is answer and out == "\u2714 neuron_backward: right.\n"
+
+
+def test_the_neuron_reference_agrees_with_the_scalar_chain_rule():
+    """The helpers version runs the array layers on one example; the written-out circuit must agree."""
+    for args in EXERCISES["neuron_backward"].cases():
+        np.testing.assert_allclose(EXERCISES["neuron_backward"].reference(*args), neuron_backward(*args))
+    on, off = EXERCISES["neuron_backward"].cases()
+    assert on[2] * on[0] + on[3] * on[1] + on[4] > 0 > off[2] * off[0] + off[3] * off[1] + off[4]
 
 
 # ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored

@@ -44,20 +44,21 @@ from .messages import WIDTH
 from .nb1_data import SPIRAL_ARM, check_spiral_arm
 from .nb2_softmax import (LOSS, LOSS_FROM_SCORES, SCORES, SOFTMAX, check_class_scores, check_loss_from_scores,
                           check_softmax_loss_l2, check_softmax_probs)
-from .nb3_backprop import (DSCORES, LINEAR_BACKWARD, NUMERICAL_GRADIENT, UPDATE, check_linear_backward,
-                           check_numerical_gradient, check_score_gradient, check_sgd_update)
+from .nb3_backprop import (DSCORES, LINEAR_BACKWARD, NEURON, NUMERICAL_GRADIENT, UPDATE,
+                           check_gradient_descent_update, check_linear_backward, check_neuron_backward,
+                           check_numerical_gradient, check_score_gradient)
 from .nb4_two_layer_net import (RELU_FORWARD, RELU_SWITCH, SECOND_LAYER, check_hidden_activation,
                                 check_relu_switch, check_second_layer_backward)
 
 __all__ = [
     "EXERCISES", "HINTS", "WIDTH",
     "check_spiral_arm", "check_class_scores", "check_softmax_probs", "check_softmax_loss_l2", "check_loss_from_scores",
-    "check_score_gradient", "check_linear_backward", "check_sgd_update",
+    "check_neuron_backward", "check_score_gradient", "check_linear_backward", "check_numerical_gradient",
+    "check_gradient_descent_update",
     "check_hidden_activation", "check_relu_switch", "check_second_layer_backward",
-    "check_numerical_gradient",
 ]
 
-# in the order of the exercises' numbers (the grade ids ex1_spiral_arm ... ex11_numerical_gradient)
+# in the order of the exercises' numbers (the grade ids ex1_spiral_arm, ...)
 EXERCISES = {ex.name: ex for ex in (SPIRAL_ARM, SCORES, SOFTMAX, LOSS, LOSS_FROM_SCORES,
-                                    DSCORES, LINEAR_BACKWARD, UPDATE, RELU_FORWARD, SECOND_LAYER, RELU_SWITCH,
-                                    NUMERICAL_GRADIENT)}
+                                    NEURON, DSCORES, LINEAR_BACKWARD, NUMERICAL_GRADIENT, UPDATE,
+                                    RELU_FORWARD, SECOND_LAYER, RELU_SWITCH)}

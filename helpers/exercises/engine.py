@@ -125,6 +125,9 @@ class Exercise:
             if len(self.outputs) > 1:
                 if not isinstance(got, (tuple, list)) or len(got) != len(self.outputs):
                     return messages.wrong_count(self.outputs, got)
+                if all(np.ndim(e) == 0 for e in exp):      # several numbers: say which are not right
+                    return messages.numbers_differ(self.outputs, [same(g, e) for e, g in zip(exp, got, strict=True)],
+                                                   got)
                 for name, e, g in zip(self.outputs, exp, got, strict=True):
                     if not same(g, e):
                         return messages.differs(self, name, e, g)

@@ -68,7 +68,21 @@ HINTS = {
     "log_probability_not_loss": "this is the mean log-probability ln p, which is at most 0: the loss is its "
                                 "negative, -ln p, which is at least 0 for every example.",
 
-    # ------------------------------------------------ ex5_score_gradient
+    # ------------------------------------------------ ex6_neuron_backward
+    "no_upstream": "the gradients are not multiplied by the upstream gradient dh: by the chain rule each "
+                   "gate multiplies the gradient arriving from above by its own local gradient.",
+    "mul_swapped": "a multiply gate's local gradients are swapped: the gradient on one input of w x is "
+                   "the other input's value (on w it is x, on x it is w), times the upstream gradient.",
+    "mul_as_add": "a multiply gate passes the gradient on unchanged, as an add gate does: "
+                  "it scales it by the other input's value.",
+    "add_divided": "the add gate divides the gradient among its inputs: "
+                   "it passes the whole upstream gradient to every input, since each enters the sum with slope 1.",
+    "max_both": "the max gate passes the gradient although z < 0: max(0, z) routes the whole gradient to "
+                "the larger of its inputs, so z gets it only where z > 0, and 0 elsewhere.",
+    "max_wrong_side": "the max gate passes the gradient on the wrong side: z gets it where z > 0 "
+                      "(the neuron is on), and 0 where z <= 0.",
+
+    # ------------------------------------------------ ex7_score_gradient
     "grad_no_mean": "the gradient is not divided by n: the loss is a mean over the n examples, "
                     "so every row of dscores is divided by n too.",
     "no_minus_one": "1 is not subtracted at each example's correct class: "
@@ -78,12 +92,28 @@ HINTS = {
     "unnormalised": "dscores is computed from unnormalised scores: "
                     "turn the scores into softmax probabilities (each row summing to 1) first.",
 
-    # ------------------------------------------------ ex6_linear_backward
+    # ------------------------------------------------ ex8_linear_backward
     "no_reg_grad": "the regularisation gradient is missing: the L2 term (1/2) reg sum(W^2) adds reg times W to dW.",
     "half_reg_grad": "the regularisation gradient carries a stray 1/2: "
                      "the derivative of (1/2) reg sum(W^2) is reg times W.",
 
-    # ------------------------------------------------ ex7_sgd_update
+    # ------------------------------------------------ ex9_numerical_gradient
+    "one_sided": "a one-sided difference, f at x + eps (or x - eps) against f at x: its error shrinks only "
+                 "like eps. The centred one takes f at x + eps and at x - eps.",
+    "no_two": "the difference is divided by eps, but x + eps and x - eps are 2 eps apart: divide by 2 eps.",
+    "difference_reversed": "the difference is taken the wrong way round, which flips the gradient's sign: "
+                           "f at x + eps minus f at x - eps.",
+    "all_at_once": "every entry of x is nudged at once, which gives one number for all of them: "
+                   "nudge one entry at a time, the others staying put.",
+    "not_restored": "x is not put back: after an entry's two evaluations, restore the value it had (save it first), "
+                    "so that x comes back unchanged.",
+    "nudged_copy": "the gradient is all zeros, as when f never sees the nudges: f reads x itself, not a copy of it, "
+                   "so nudge the entries of x in place (and put each one back).",
+    "f_called_with_x": "f takes no arguments: it reads x itself. "
+                       "Change an entry of x in place, then call f() to get its value there.",
+    "fixed_eps": "the step is not the eps passed in: nudge each entry by the argument eps, not by a fixed number.",
+
+    # ------------------------------------------------ ex10_gradient_descent_update
     "wrong_sign": "the update has the wrong sign: the gradient points uphill, so step against it.",
     "no_step_size": "the step size is missing: the step is the gradient scaled by step_size.",
 
@@ -109,20 +139,4 @@ HINTS = {
                           "the gradient must be zeroed wherever Z <= 0, where the unit was off.",
     "switch_times_z": "the gradient is multiplied by Z's values: the ReLU's slope is 1 where Z > 0 and 0 elsewhere, "
                       "so only that switch multiplies it.",
-
-    # ------------------------------------------------ ex11_numerical_gradient
-    "one_sided": "a one-sided difference, f at x + eps (or x - eps) against f at x: its error shrinks only "
-                 "like eps. The centred one takes f at x + eps and at x - eps.",
-    "no_two": "the difference is divided by eps, but x + eps and x - eps are 2 eps apart: divide by 2 eps.",
-    "difference_reversed": "the difference is taken the wrong way round, which flips the gradient's sign: "
-                           "f at x + eps minus f at x - eps.",
-    "all_at_once": "every entry of x is nudged at once, which gives one number for all of them: "
-                   "nudge one entry at a time, the others staying put.",
-    "not_restored": "x is not put back: after an entry's two evaluations, restore the value it had (save it first), "
-                    "so that x comes back unchanged.",
-    "nudged_copy": "the gradient is all zeros, as when f never sees the nudges: f reads x itself, not a copy of it, "
-                   "so nudge the entries of x in place (and put each one back).",
-    "f_called_with_x": "f takes no arguments: it reads x itself. "
-                       "Change an entry of x in place, then call f() to get its value there.",
-    "fixed_eps": "the step is not the eps passed in: nudge each entry by the argument eps, not by a fixed number.",
 }

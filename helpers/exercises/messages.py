@@ -92,7 +92,27 @@ def differs(exercise, name, exp, got):
     return _array_differs(name, exp, got, exercise.relative)
 
 
+def numbers_differ(outputs, right, got):
+    """Several numbers were expected (a circuit's gradients) and ``got`` holds as many values, not all
+    of them right (``right``, one flag each): which ones, never what they should be."""
+    expected = f"expected: {len(outputs)} numbers, {', '.join(outputs)}"
+    odd = [f"{name} is {describe_received(g)}" if not _is_number(g) else f"{name} is {float(g)}"
+           for name, g in zip(outputs, got, strict=True) if not _is_number(g) or not np.isfinite(g)]
+    if odd:                           # not numbers, or NaN or infinite ones: that is the whole story
+        return [expected, "received: " + "; ".join(odd)]
+    wrong = [name for name, ok in zip(outputs, right, strict=True) if not ok]
+    fine = [name for name, ok in zip(outputs, right, strict=True) if ok]
+    return [expected, f"received: {', '.join(wrong)} not right" + (f"; {', '.join(fine)} right" if fine else "")]
+
+
+def _is_number(value):
+    return (np.ndim(value) == 0 and not isinstance(value, (bool, np.bool_))
+            and isinstance(value, (float, int, np.floating, np.integer, np.ndarray)))
+
+
 def _expected(exercise, exp):
+    if isinstance(exp, tuple) and all(np.ndim(e) == 0 for e in exp):
+        return f"{len(exp)} numbers, {', '.join(exercise.outputs)}"
     if isinstance(exp, tuple):
         return ", ".join(f"{n} of shape {e.shape}" for n, e in zip(exercise.outputs, exp, strict=True))
     if exercise.scalar:

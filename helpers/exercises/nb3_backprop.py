@@ -1,16 +1,62 @@
-"""Notebook 3's exercises, ``score_gradient``, ``linear_backward``, ``numerical_gradient`` and
-``sgd_update``: their inputs, their known mistakes and their checks."""
+"""Notebook 3's exercises, ``neuron_backward``, ``score_gradient``, ``linear_backward``,
+``numerical_gradient`` and ``gradient_descent_update``: their inputs, their known mistakes and their checks."""
 import numpy as np
 
 from ..gradcheck import numerical_gradient
-from ..layers import affine_backward
+from ..layers import affine_backward, affine_forward, relu_backward, relu_forward
 from ..softmax import l2_penalty, softmax, softmax_loss
 from .engine import Exercise
 from .inputs import seeded_rng, shuffled_labels
 from .nb2_softmax import naive_softmax, shifted_exp
 
 
-# ---------------------------------------------------------------- ex5_score_gradient: dscores
+# ---------------------------------------------------------------- ex6_neuron_backward: a scalar circuit
+def neuron_backward_by_layers(x0, x1, w0, w1, b, dh):
+    """The gradients of the neuron h = max(0, w0 x0 + w1 x1 + b), scaled by the upstream gradient dh:
+    ``(dx0, dx1, dw0, dw1, db)``, computed by the array layers on one example (1, 2) and one unit."""
+    z, affine_cache = affine_forward(np.array([[x0, x1]]), np.array([[w0], [w1]]), np.array([[b]]))
+    _, relu_cache = relu_forward(z)
+    dX, dW, db = affine_backward(relu_backward(np.array([[dh]], dtype=float), relu_cache), affine_cache)
+    return dX[0, 0], dX[0, 1], dW[0, 0], dW[1, 0], db[0, 0]
+
+
+def _neuron_cases():
+    """One neuron that is on (z = 2.12) with dh = -2, where every gate's mistake shows, and one that
+    is off (z = -1.15) with dh = 1.5, where only the max gate's do. No two inputs are equal."""
+    return [(1.5, -0.4, 0.8, -2.5, -0.08, -2.0), (-0.7, 2.0, 1.3, -0.3, 0.36, 1.5)]
+
+
+def _neuron_back(x0, x1, w0, w1, b, dh, *, upstream=True, gate="max", share=1.0, multiply="swap"):
+    """The neuron's backward pass gate by gate, or one of its known mistakes."""
+    z = w0 * x0 + w1 * x1 + b
+    passes = {"max": z > 0, "both": True, "wrong_side": z <= 0}[gate]
+    dz = (dh if upstream else 1.0) * float(passes)           # the max gate
+    dsum = share * dz                                         # the add gate, to each of its three inputs
+    if multiply == "swap":                                    # each multiply gate: the other input's value
+        return w0 * dsum, w1 * dsum, x0 * dsum, x1 * dsum, dsum
+    if multiply == "own":
+        return x0 * dsum, x1 * dsum, w0 * dsum, w1 * dsum, dsum
+    return dsum, dsum, dsum, dsum, dsum                       # "pass": as if it were an add gate
+
+
+NEURON = Exercise(
+    "neuron_backward",
+    reference=neuron_backward_by_layers,
+    cases=_neuron_cases,
+    mutants=[
+        ("no_upstream", lambda *a: _neuron_back(*a, upstream=False)),
+        ("mul_swapped", lambda *a: _neuron_back(*a, multiply="own")),
+        ("mul_as_add", lambda *a: _neuron_back(*a, multiply="pass")),
+        ("add_divided", lambda *a: _neuron_back(*a, share=1 / 3)),
+        ("max_both", lambda *a: _neuron_back(*a, gate="both")),
+        ("max_wrong_side", lambda *a: _neuron_back(*a, gate="wrong_side")),
+    ],
+    outputs=("dx0", "dx1", "dw0", "dw1", "db"),
+    forbidden=("affine_backward", "relu_backward", "numerical_gradient", "gradient_errors", "loss_and_grads"),
+)
+
+
+# ---------------------------------------------------------------- ex7_score_gradient: dscores
 def _dscores_cases():
     rng = seeded_rng(9)
     big = 300.0 * rng.standard_normal((5, 3)) + 700.0
@@ -46,7 +92,7 @@ DSCORES = Exercise(
 )
 
 
-# ---------------------------------------------------------------- ex6_linear_backward: dW and db
+# ---------------------------------------------------------------- ex8_linear_backward: dW and db
 def _backward_case():
     rng = seeded_rng(12)
     X = rng.standard_normal((6, 2))
@@ -81,7 +127,7 @@ LINEAR_BACKWARD = Exercise(
 )
 
 
-# ---------------------------------------------------------------- ex11_numerical_gradient
+# ---------------------------------------------------------------- ex9_numerical_gradient
 class _ReadsX:
     """numerical_gradient's ``f``: a function of no arguments that reads the array ``x`` it holds.
 
@@ -169,7 +215,7 @@ NUMERICAL_GRADIENT = Exercise(
 )
 
 
-# ---------------------------------------------------------------- ex7_sgd_update: the parameter update
+# ---------------------------------------------------------------- ex10_gradient_descent_update
 def _update_case():
     rng = seeded_rng(14)
     return [(rng.standard_normal((2, 3)), rng.standard_normal((1, 3)),
@@ -177,7 +223,7 @@ def _update_case():
 
 
 UPDATE = Exercise(
-    "sgd_update",
+    "gradient_descent_update",
     reference=lambda W, b, dW, db, step_size: (W - step_size * dW, b - step_size * db),
     cases=_update_case,
     mutants=[
@@ -192,6 +238,12 @@ UPDATE = Exercise(
 
 
 # ---------------------------------------------------------------- the checks their grade cells call
+def check_neuron_backward(neuron_backward):
+    """Check ``neuron_backward(x0, x1, w0, w1, b, dh)``, returning ``dx0, dx1, dw0, dw1, db``: the
+    gradients of h = max(0, w0 x0 + w1 x1 + b), each times the upstream gradient dh."""
+    return NEURON.check(neuron_backward)
+
+
 def check_score_gradient(score_gradient):
     """Check ``score_gradient(scores, y)``, dscores = (p - 1(y_i = k)) / n, shape (n, K)."""
     return DSCORES.check(score_gradient)
@@ -208,6 +260,6 @@ def check_numerical_gradient(numerical_gradient):
     return NUMERICAL_GRADIENT.check(numerical_gradient)
 
 
-def check_sgd_update(sgd_update):
-    """Check ``sgd_update(W, b, dW, db, step_size)``, returning the new ``W`` and ``b``."""
-    return UPDATE.check(sgd_update)
+def check_gradient_descent_update(gradient_descent_update):
+    """Check ``gradient_descent_update(W, b, dW, db, step_size)``, returning the new ``W`` and ``b``."""
+    return UPDATE.check(gradient_descent_update)

@@ -99,7 +99,7 @@ def test_every_exercise_has_a_one_point_grade_cell_in_the_gradebook(results):
 
 
 def test_each_grade_cell_scores_what_its_answer_deserves(results):
-    """untouched 0, perfect 1 per exercise, mixed one point per right answer: cell by cell, from the
+    """untouched 0, perfect 1 per exercise (len(EXERCISES)), mixed one point per right answer: cell by cell, from the
     gradebook."""
     wrong = []
     for student, expected in results.expected.items():
