@@ -45,17 +45,21 @@ from .nb1_data import SPIRAL_ARM, check_spiral_arm
 from .nb2_softmax import LOSS, SCORES, SOFTMAX, check_class_scores, check_softmax_loss_l2, check_softmax_probs
 from .nb3_backprop import (DSCORES, LINEAR_BACKWARD, NUMERICAL_GRADIENT, UPDATE, check_linear_backward,
                            check_numerical_gradient, check_score_gradient, check_sgd_update)
-from .nb4_two_layer_net import (RELU_FORWARD, RELU_SWITCH, SECOND_LAYER, check_hidden_activation,
-                                check_relu_switch, check_second_layer_backward)
+from .nb4_two_layer_net import (NETWORK_BACKWARD, NETWORK_FORWARD, NETWORK_LOSS, RELU_FORWARD, RELU_SWITCH,
+                                SECOND_LAYER, TRAIN_NETWORK, check_hidden_activation, check_network_backward,
+                                check_network_forward, check_network_loss, check_relu_switch,
+                                check_second_layer_backward, check_train_network)
 
 __all__ = [
     "EXERCISES", "HINTS", "WIDTH",
     "check_spiral_arm", "check_class_scores", "check_softmax_probs", "check_softmax_loss_l2",
     "check_score_gradient", "check_linear_backward", "check_sgd_update",
     "check_hidden_activation", "check_relu_switch", "check_second_layer_backward",
+    "check_network_forward", "check_network_loss", "check_network_backward", "check_train_network",
     "check_numerical_gradient",
 ]
 
 # in the order of the exercises' numbers (the grade ids ex1_spiral_arm ... ex11_numerical_gradient)
 EXERCISES = {ex.name: ex for ex in (SPIRAL_ARM, SCORES, SOFTMAX, LOSS, DSCORES, LINEAR_BACKWARD, UPDATE,
-                                    RELU_FORWARD, SECOND_LAYER, RELU_SWITCH, NUMERICAL_GRADIENT)}
+                                    RELU_FORWARD, SECOND_LAYER, RELU_SWITCH, NETWORK_FORWARD, NETWORK_LOSS,
+                                    NETWORK_BACKWARD, TRAIN_NETWORK, NUMERICAL_GRADIENT)}
