@@ -61,10 +61,27 @@ SUBMISSIONS = {
             correct_logprobs = -np.log(probs[np.arange(num_examples), y])
             loss = correct_logprobs.mean()
             """,
+        "ex14_network_forward": SOLVED,
+        # A listed mistake: a training loop that steps uphill, on the helpers versions of the loss and
+        # the backward pass (exercises 15 and 16 are left untouched).
+        "ex17_train_network": """\
+            params = {name: value.copy() for name, value in params.items()}
+            losses = []
+            for _ in range(num_iters):
+                scores, hidden_layer = network_forward(X, params)
+                loss, dscores = network_loss(scores, y, params, reg)
+                dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
+                params["W"] += step_size * dW
+                params["b"] += step_size * db
+                params["W2"] += step_size * dW2
+                params["b2"] += step_size * db2
+                losses.append(loss)
+            """,
     },
 }
 # What a wrong answer's check must say, in the autograded notebook and the feedback.
-MISTAKES = {("mixed", "ex4_softmax_loss_l2"): "the L2 term is missing"}
+MISTAKES = {("mixed", "ex4_softmax_loss_l2"): "the L2 term is missing",
+            ("mixed", "ex17_train_network"): "the update has the wrong sign"}
 
 
 class WorkflowError(RuntimeError):
