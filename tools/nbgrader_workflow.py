@@ -68,13 +68,9 @@ SUBMISSIONS = {
             params = {name: value.copy() for name, value in params.items()}
             losses = []
             for _ in range(num_iters):
-                scores, hidden_layer = network_forward(X, params)
-                loss, dscores = network_loss(scores, y, params, reg)
-                dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
-                params["W"] += step_size * dW
-                params["b"] += step_size * db
-                params["W2"] += step_size * dW2
-                params["b2"] += step_size * db2
+                loss, grads = loss_and_grads(params, X, y, reg)
+                for name in params:
+                    params[name] += step_size * grads[name]
                 losses.append(loss)
             """,
     },
