@@ -8,6 +8,7 @@ whatever ran before it.
 """
 import numpy as np
 
+from . import perturb
 from .data import make_spiral
 from .models import init_linear, init_two_layer
 
@@ -51,11 +52,12 @@ def course_net_setup():
     """``X, y, params`` for the 2-layer network, drawn in the course's order.
 
     The linear classifier's ``W`` is drawn (and dropped) first, as in the course,
-    so that the network starts from the same numbers.
+    so that the network starts from the same numbers. Under the perturbation test
+    (``$SPIRAL_PERTURB``, see ``helpers.perturb.start``) the weights are nudged.
     """
     rng, X, y = course_data()
     init_linear(D, K, rng=rng)
-    return X, y, init_two_layer(D, HIDDEN_SIZE, K, rng=rng)
+    return X, y, perturb.start(init_two_layer(D, HIDDEN_SIZE, K, rng=rng))
 
 
 def compare_with_course(loss_history, course_losses, atol):

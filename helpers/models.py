@@ -167,8 +167,8 @@ def accuracy(params, X, y):
 def dead_units(params, X):
     """(H,) bool: True for each hidden unit whose input is <= 0 at every row of X (n, D).
 
-    Such a unit outputs 0 at every example, and its ReLU switch blocks every gradient,
-    so its weights never change again: it is dead.
+    Such a unit outputs 0 at every one of these examples, and its ReLU switch blocks the gradient of
+    the data loss: it is dead. Its bias stays put; only the L2 term still moves its weights, towards 0.
     """
     if len(X) == 0:
         return np.zeros(params["W"].shape[1], dtype=bool)

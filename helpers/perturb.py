@@ -14,7 +14,9 @@ value changes. ``train`` then applies one of these perturbations:
 * ``nudge:SEED``: every starting weight multiplied by ``1 + 1e-15 * N(0, 1)``,
   a few units in the last place of a float64.
 
-Unset (as for every learner), nothing is changed.
+``course_net_setup`` nudges the network's starting weights too (``start``), so
+that a training loop written in notebook 4, which is not ``train``, is perturbed
+as well. Unset (as for every learner), nothing is changed.
 """
 import os
 
@@ -53,3 +55,17 @@ def apply(params, X, y):
     nudged = {name: value * (1.0 + NUDGE * rng.standard_normal(np.shape(value)))
               for name, value in params.items()}
     return nudged, X, y
+
+
+def start(params):
+    """The starting weights of a run that ``train`` does not make (the learner's own loop in notebook 4):
+    nudged as ``nudge:SEED`` says, else unchanged. ``train`` nudges them once more, which is a nudge too.
+    A reordering of the examples is left to ``train``: done here, it would reorder what the notebook
+    prints about the examples.
+
+    params : dict of arrays, not modified.
+    """
+    chosen = setting()
+    if chosen is None or chosen[0] != "nudge":
+        return params
+    return apply(params, None, None)[0]

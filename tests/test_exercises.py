@@ -100,9 +100,42 @@ def numerical_gradient(f, x, eps):
     return grad
 
 
+def network_forward(X, params):
+    hidden_layer = hidden_activation(np.dot(X, params["W"]) + params["b"])
+    return np.dot(hidden_layer, params["W2"]) + params["b2"], hidden_layer
+
+
+def network_loss(scores, y, params, reg):
+    probs = softmax_probs(scores)
+    rows = np.arange(len(y))
+    loss = -np.mean(np.log(probs[rows, y])) + 0.5 * reg * (np.sum(params["W"] ** 2) + np.sum(params["W2"] ** 2))
+    dscores = probs                     # the course's aliasing is fine once the loss is computed
+    dscores[rows, y] -= 1
+    return loss, dscores / len(y)
+
+
+def network_backward(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    return X.T.dot(dz) + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def train_network(params, X, y, step_size, reg, num_iters):
+    params = copy.deepcopy(params)
+    losses = np.zeros(num_iters)        # an array of losses does as well as a list
+    for i in range(num_iters):
+        scores, hidden_layer = network_forward(X, params)
+        losses[i], dscores = network_loss(scores, y, params, reg)
+        grads = network_backward(dscores, X, hidden_layer, params, reg)
+        for name, grad in zip(("W", "b", "W2", "b2"), grads):
+            params[name] += -step_size * grad
+    return params, losses
+
+
 RIGHT = {f.__name__: f for f in (spiral_arm, class_scores, softmax_probs, softmax_loss_l2, loss_from_scores,
                                   neuron_backward, score_gradient, linear_backward, numerical_gradient,
-                                  gradient_descent_update, hidden_activation, relu_switch, second_layer_backward)}
+                                  gradient_descent_update, hidden_activation, relu_switch, second_layer_backward,
+                                  network_forward, network_loss, network_backward, train_network)}
 
 
 def test_every_exercise_has_a_check():
@@ -607,6 +640,264 @@ def numgrad_fixed_step(f, x, eps):
     return grad
 
 
+# the whole network, exercises 14-17: each listed mistake as a learner would write it
+def forward_no_relu(X, params):
+    z = X @ params["W"] + params["b"]
+    return z @ params["W2"] + params["b2"], z
+
+
+def forward_relu_wrong_side(X, params):
+    hidden_layer = np.minimum(0, X @ params["W"] + params["b"])
+    return hidden_layer @ params["W2"] + params["b2"], hidden_layer
+
+
+def forward_scores_from_z(X, params):
+    z = X @ params["W"] + params["b"]
+    hidden_layer = hidden_activation(z)
+    return z @ params["W2"] + params["b2"], hidden_layer
+
+
+def forward_returns_z(X, params):
+    z = X @ params["W"] + params["b"]
+    return hidden_activation(z) @ params["W2"] + params["b2"], z
+
+
+def forward_no_first_bias(X, params):
+    hidden_layer = hidden_activation(X @ params["W"])
+    return hidden_layer @ params["W2"] + params["b2"], hidden_layer
+
+
+def forward_swapped(X, params):
+    scores, hidden_layer = network_forward(X, params)
+    return hidden_layer, scores
+
+
+def _probs_and_rows(scores, y):
+    return softmax_probs(scores), np.arange(len(y))
+
+
+def net_loss_no_l2(scores, y, params, reg):
+    probs, rows = _probs_and_rows(scores, y)
+    return -np.log(probs[rows, y]).mean(), score_gradient(scores, y)
+
+
+def net_loss_only_W(scores, y, params, reg):
+    probs, rows = _probs_and_rows(scores, y)
+    return -np.log(probs[rows, y]).mean() + 0.5 * reg * np.sum(params["W"] ** 2), score_gradient(scores, y)
+
+
+def net_loss_on_biases(scores, y, params, reg):
+    probs, rows = _probs_and_rows(scores, y)
+    reg_loss = sum(0.5 * reg * np.sum(value ** 2) for value in params.values())
+    return -np.log(probs[rows, y]).mean() + reg_loss, score_gradient(scores, y)
+
+
+def net_loss_no_half(scores, y, params, reg):
+    probs, rows = _probs_and_rows(scores, y)
+    reg_loss = reg * np.sum(params["W"] ** 2) + reg * np.sum(params["W2"] ** 2)
+    return -np.log(probs[rows, y]).mean() + reg_loss, score_gradient(scores, y)
+
+
+def net_loss_sum(scores, y, params, reg):
+    probs, rows = _probs_and_rows(scores, y)
+    reg_loss = 0.5 * reg * (np.sum(params["W"] ** 2) + np.sum(params["W2"] ** 2))
+    return -np.log(probs[rows, y]).sum() + reg_loss, score_gradient(scores, y)
+
+
+def net_loss_grad_not_divided(scores, y, params, reg):
+    loss, dscores = network_loss(scores, y, params, reg)
+    return loss, dscores * len(y)
+
+
+def net_loss_probs_reused(scores, y, params, reg):
+    """The course's lines in another order: dscores = probs, then the loss from probs."""
+    probs, rows = _probs_and_rows(scores, y)
+    dscores = probs
+    dscores[rows, y] -= 1
+    dscores /= len(y)
+    reg_loss = 0.5 * reg * (np.sum(params["W"] ** 2) + np.sum(params["W2"] ** 2))
+    return -np.log(probs[rows, y]).mean() + reg_loss, dscores
+
+
+def net_loss_overflow(scores, y, params, reg):
+    exp_scores = np.exp(scores)
+    probs = exp_scores / exp_scores.sum(axis=1, keepdims=True)
+    rows = np.arange(len(y))
+    reg_loss = 0.5 * reg * (np.sum(params["W"] ** 2) + np.sum(params["W2"] ** 2))
+    dscores = probs.copy()
+    dscores[rows, y] -= 1
+    return -np.log(probs[rows, y]).mean() + reg_loss, dscores / len(y)
+
+
+def net_loss_no_minus_one(scores, y, params, reg):
+    loss, _ = network_loss(scores, y, params, reg)
+    return loss, softmax_probs(scores) / len(y)
+
+
+def back_no_switch(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    return X.T @ dhidden + reg * params["W"], dhidden.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_switch_wrong_side(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = np.where(hidden_layer > 0, 0.0, dhidden)
+    return X.T @ dz + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_switch_times_hidden(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = dhidden * hidden_layer
+    return X.T @ dz + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_dW2_from_X(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(X, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    return X.T @ dz + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_dW2_from_X_no_reg(dscores, X, hidden_layer, params, reg):
+    dz = relu_switch(dscores @ params["W2"].T, hidden_layer)
+    dW2 = X.T @ dscores
+    return X.T @ dz + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, dscores.sum(axis=0, keepdims=True)
+
+
+def back_dW_from_hidden(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    return hidden_layer.T @ dz + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_no_reg_on_W(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    return X.T @ dz, dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_half_reg(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], 0.5 * reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    return X.T @ dz + 0.5 * reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_reg_on_biases(dscores, X, hidden_layer, params, reg):
+    dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
+    return dW, db + reg * params["b"], dW2, db2 + reg * params["b2"]
+
+
+def back_dW_transposed(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    return dz.T @ X + reg * params["W"].T, dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_db_lost_keepdims(dscores, X, hidden_layer, params, reg):
+    dW, _, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
+    return dW, relu_switch(dscores @ params["W2"].T, hidden_layer).sum(axis=0), dW2, db2
+
+
+def _loop(params, X, y, step_size, reg, num_iters, step):
+    """A loop whose update is ``step(params, name, grad)``."""
+    params = {name: value.copy() for name, value in params.items()}
+    losses = []
+    for _ in range(num_iters):
+        scores, hidden_layer = network_forward(X, params)
+        loss, dscores = network_loss(scores, y, params, reg)
+        for name, grad in zip(("W", "b", "W2", "b2"), network_backward(dscores, X, hidden_layer, params, reg)):
+            step(params, name, grad)
+        losses.append(loss)
+    return params, losses
+
+
+def loop_wrong_sign(params, X, y, step_size, reg, num_iters):
+    def step(params, name, grad):
+        params[name] += step_size * grad
+    return _loop(params, X, y, step_size, reg, num_iters, step)
+
+
+def loop_no_step_size(params, X, y, step_size, reg, num_iters):
+    def step(params, name, grad):
+        params[name] -= grad
+    return _loop(params, X, y, step_size, reg, num_iters, step)
+
+
+def loop_course_step_size(params, X, y, step_size, reg, num_iters):
+    def step(params, name, grad):
+        params[name] -= 1.0 * grad     # the course's step size, not the argument
+    return _loop(params, X, y, step_size, reg, num_iters, step)
+
+
+def loop_weights_only(params, X, y, step_size, reg, num_iters):
+    def step(params, name, grad):
+        if name in ("W", "W2"):
+            params[name] -= step_size * grad
+    return _loop(params, X, y, step_size, reg, num_iters, step)
+
+
+def loop_no_reg_gradient(params, X, y, step_size, reg, num_iters):
+    params = {name: value.copy() for name, value in params.items()}
+    losses = []
+    for _ in range(num_iters):
+        scores, hidden_layer = network_forward(X, params)
+        loss, dscores = network_loss(scores, y, params, reg)
+        dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, 0.0)
+        params = {"W": params["W"] - step_size * dW, "b": params["b"] - step_size * db,
+                  "W2": params["W2"] - step_size * dW2, "b2": params["b2"] - step_size * db2}
+        losses.append(loss)
+    return params, losses
+
+
+def loop_course_reg(params, X, y, step_size, reg, num_iters):
+    return train_network(params, X, y, step_size, 1e-3, num_iters)
+
+
+def loop_local_copies(params, X, y, step_size, reg, num_iters):
+    """New arrays for W ... b2, but the forward pass still reads params: nothing is trained."""
+    W, b, W2, b2 = params["W"], params["b"], params["W2"], params["b2"]
+    losses = []
+    for _ in range(num_iters):
+        scores, hidden_layer = network_forward(X, params)
+        loss, dscores = network_loss(scores, y, params, reg)
+        dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
+        W, b, W2, b2 = W - step_size * dW, b - step_size * db, W2 - step_size * dW2, b2 - step_size * db2
+        losses.append(loss)
+    return params, losses
+
+
+def loop_returns_its_argument(params, X, y, step_size, reg, num_iters):
+    trained, losses = train_network(params, X, y, step_size, reg, num_iters)
+    return params, losses
+
+
+def loop_gradient_once(params, X, y, step_size, reg, num_iters):
+    params = {name: value.copy() for name, value in params.items()}
+    scores, hidden_layer = network_forward(X, params)
+    _, dscores = network_loss(scores, y, params, reg)
+    grads = network_backward(dscores, X, hidden_layer, params, reg)
+    losses = []
+    for _ in range(num_iters):
+        losses.append(network_loss(network_forward(X, params)[0], y, params, reg)[0])
+        for name, grad in zip(("W", "b", "W2", "b2"), grads):
+            params[name] = params[name] - step_size * grad
+    return params, losses
+
+
+def loop_one_step_more(params, X, y, step_size, reg, num_iters):
+    return train_network(params, X, y, step_size, reg, num_iters + 1)
+
+
+def loop_in_place(params, X, y, step_size, reg, num_iters):
+    losses = []
+    for _ in range(num_iters):
+        scores, hidden_layer = network_forward(X, params)
+        loss, dscores = network_loss(scores, y, params, reg)
+        for name, grad in zip(("W", "b", "W2", "b2"), network_backward(dscores, X, hidden_layer, params, reg)):
+            params[name] -= step_size * grad
+        losses.append(loss)
+    return params, losses
+
+
 def arm_global_noise(j, N, rng):
     r = np.linspace(0.0, 1.0, N)
     t = np.linspace(4 * j, 4 * (j + 1), N) + 0.2 * np.random.RandomState(99).standard_normal(N)
@@ -672,7 +963,54 @@ MISTAKES = [
     ("numerical_gradient", numgrad_on_a_copy, "nudged_copy"),
     ("numerical_gradient", numgrad_f_of_x, "f_called_with_x"),
     ("numerical_gradient", numgrad_fixed_step, "fixed_eps"),
+    ("network_forward", forward_no_relu, "relu_not_applied"),
+    ("network_forward", forward_relu_wrong_side, "relu_wrong_side"),
+    ("network_forward", forward_scores_from_z, "scores_from_z"),
+    ("network_forward", forward_returns_z, "forward_returns_z"),
+    ("network_forward", forward_no_first_bias, "forward_no_bias"),
+    ("network_forward", forward_swapped, "forward_order"),
+    ("network_loss", net_loss_no_l2, "no_l2"),
+    ("network_loss", net_loss_only_W, "l2_one_layer"),
+    ("network_loss", net_loss_on_biases, "l2_biases"),
+    ("network_loss", net_loss_no_half, "no_half"),
+    ("network_loss", net_loss_sum, "sum_not_mean"),
+    ("network_loss", net_loss_grad_not_divided, "grad_no_mean"),
+    ("network_loss", net_loss_probs_reused, "probs_reused"),
+    ("network_loss", net_loss_overflow, "overflow"),
+    ("network_loss", net_loss_no_minus_one, "no_minus_one"),
+    ("network_backward", back_no_switch, "switch_not_applied"),
+    ("network_backward", back_switch_wrong_side, "switch_wrong_side"),
+    ("network_backward", back_switch_times_hidden, "switch_times_z"),
+    ("network_backward", back_dW2_from_X, "dW2_from_X"),
+    ("network_backward", back_dW2_from_X_no_reg, "dW2_from_X"),
+    ("network_backward", back_dW_from_hidden, "dW_from_hidden"),
+    ("network_backward", back_no_reg_on_W, "reg_grad_missing"),
+    ("network_backward", back_half_reg, "half_reg_grad"),
+    ("network_backward", back_reg_on_biases, "l2_biases"),
+    ("network_backward", back_dW_transposed, "transposed"),
+    ("network_backward", back_db_lost_keepdims, "lost_keepdims"),
+    ("train_network", loop_wrong_sign, "wrong_sign"),
+    ("train_network", loop_no_step_size, "no_step_size"),
+    ("train_network", loop_course_step_size, "no_step_size"),
+    ("train_network", loop_weights_only, "loop_missing_update"),
+    ("train_network", loop_no_reg_gradient, "loop_no_reg_grad"),
+    ("train_network", loop_course_reg, "loop_fixed_reg"),
+    ("train_network", loop_local_copies, "loop_not_updated"),
+    ("train_network", loop_returns_its_argument, "loop_returns_start"),
+    ("train_network", loop_gradient_once, "loop_stale_gradient"),
+    ("train_network", loop_one_step_more, "loop_iterations"),
+    ("train_network", loop_in_place, "loop_in_place"),
 ]
+
+
+def expected_arrays(result):
+    """The arrays of a result: itself, the items of a tuple, the values of a dict (the parameters); a single
+    number (the loss) is left out, since a check says it on purpose."""
+    if isinstance(result, tuple):
+        return [a for item in result for a in expected_arrays(item)]
+    if isinstance(result, dict):
+        return [a for item in result.values() for a in expected_arrays(item)]
+    return [result] if np.ndim(result) else []
 
 
 def expected_numbers(name):
@@ -680,8 +1018,7 @@ def expected_numbers(name):
     ex = EXERCISES[name]
     numbers = set()
     for args in ex.cases():
-        result = ex.reference(*args)
-        for array in (result if isinstance(result, tuple) else (result,)):
+        for array in expected_arrays(ex.reference(*args)):
             for value in np.ravel(array):
                 for fmt in ("{:.4f}", "{:.3g}", "{:.4g}", "{}"):
                     text = fmt.format(float(value))
@@ -701,7 +1038,7 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
     assert sum(text in flat for text in HINTS.values()) == 1
     assert returned is EXERCISES[name].reference
     # nothing of the expected arrays is printed: no array reprs, no entry of an expected array
-    assert "[" not in out.replace("[np.arange", "")
+    assert "[" not in re.sub(r"\['\w+'\]", "", out.replace("[np.arange", ""))   # params['W'] names an entry
     if not EXERCISES[name].scalar:
         leaked = [number for number in expected_numbers(name) if number in out]
         assert not leaked, f"expected values printed: {leaked}"
@@ -710,12 +1047,18 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
 def test_every_listed_mistake_has_a_test():
     listed = {"no_l2", "no_half", "sum_not_mean", "grad_no_mean", "no_minus_one", "unnormalised",
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
-              "wrong_sign", "overflow"}
+              "wrong_sign", "overflow",
+              # the whole network: a missing ReLU mask, dW2 from X, L2 on the biases, probs changed in
+              # place and reused, and a training loop without its step size or its L2 gradient
+              "dW2_from_X", "l2_biases", "probs_reused", "no_step_size", "loop_no_reg_grad"}
     assert listed <= {hint for _, _, hint in MISTAKES}
     # every mutant of these checks, written out as a learner would
-    for exercise in ("loss_from_scores", "neuron_backward", "numerical_gradient"):
-        assert {key for key, _ in EXERCISES[exercise].mutants} == {
-            hint for name, _, hint in MISTAKES if name == exercise}
+    for name in ("loss_from_scores", "neuron_backward", "numerical_gradient"):
+        assert {key for key, _ in EXERCISES[name].mutants} == {hint for n, _, hint in MISTAKES if n == name}, name
+    for name in ("network_forward", "network_backward", "train_network"):
+        assert {key for key, _ in EXERCISES[name].mutants} <= {hint for n, _, hint in MISTAKES if n == name}, name
+    # and the refusal that has its own hint: the training loop's params trained in place
+    assert ("train_network", loop_in_place, "loop_in_place") in MISTAKES
 
 
 def test_hints_never_spell_out_a_solution_line():
@@ -977,3 +1320,105 @@ def test_calling_gradient_errors_is_refused_too(capsys):
     # gradient_errors itself calls numerical_gradient, and still can, outside the learner's code
     assert helpers.gradient_errors(lambda p: (float(np.sum(p["w"] ** 3)), {"w": 3 * p["w"] ** 2}),
                                    {"w": np.array([1.0, 2.0])})["w"] < 1e-7
+
+
+# ------------------------------------------------------------ the whole network: bad input from the learner
+def test_the_training_loop_is_checked_against_helpers_train(capsys):
+    """The reference is helpers.train itself, and a plain loop (the RIGHT one) agrees with it."""
+    (args,) = EXERCISES["train_network"].cases()
+    trained, losses = EXERCISES["train_network"].reference(*args)
+    run = helpers.train(*args[:3], step_size=args[3], reg=args[4], num_iters=args[5], record_every=1)
+    assert [loss for _, loss in run.loss_history] == list(losses) and len(losses) == args[5]
+    assert all(np.array_equal(trained[name], run.params[name]) for name in trained)
+    # the losses fall, and every parameter moves: a loop that forgot any of it would not pass
+    assert losses[-1] < losses[0]
+    assert all(not np.allclose(trained[name], args[0][name]) for name in trained)
+
+
+@pytest.mark.parametrize("name, wrong, received", [
+    ("network_forward", lambda X, params: (network_forward(X, params)[0].T, network_forward(X, params)[1]),
+     "an array of shape (3, 6)"),
+    ("network_forward", lambda X, params: [network_forward(X, params)[0].tolist(), network_forward(X, params)[1]],
+     "received: a list"),
+    ("network_loss", lambda scores, y, params, reg: (np.nan, network_loss(scores, y, params, reg)[1]),
+     "loss = nan"),
+    ("network_backward", lambda d, X, A, params, reg: network_backward(d, X, A, params, reg)[:3],
+     "a tuple of length 3"),
+    ("network_backward", lambda d, X, A, params, reg: np.full((2, 4), np.nan), "expected: 4 values, dW, db, dW2, db2"),
+    ("train_network",
+     lambda params, X, y, s, reg, n: ({k: np.full_like(v, np.nan) for k, v in params.items()}, [0.0] * n),
+     "holding 10 NaN or infinite value(s)"),
+    ("train_network", lambda params, X, y, s, reg, n: train_network(params, X, y, s, reg, n)[0],
+     "expected: 2 values, params, losses"),
+    ("train_network", lambda params, X, y, s, reg, n: ([params[k] for k in params], [0.0] * n),
+     "expected: params, a dict of W, b, W2, b2"),
+    ("train_network", lambda params, X, y, s, reg, n: ({"W1": params["W"]}, [0.0] * n), "received: a dict of W1"),
+    ("train_network", lambda params, X, y, s, reg, n: params["W1"], "received: KeyError: 'W1'"),
+])
+def test_bad_results_of_the_network_get_a_verdict_naming_them(name, wrong, received, capsys):
+    returned, out = run_check(name, wrong, capsys)
+    assert out.startswith(f"\u2718 {name}: not right yet.") and received in out, out
+    assert "Traceback" not in out
+    assert returned is EXERCISES[name].reference
+
+
+@pytest.mark.parametrize("name, by_helpers, helper", [
+    ("network_forward", lambda X, params: (helpers.predict(params, X), X), "predict"),
+    ("network_forward", lambda X, params: (helpers.affine_forward(X, params["W"], params["b"])[0], X),
+     "affine_forward"),
+    ("network_loss", lambda scores, y, params, reg: helpers.softmax_loss(scores, y), "softmax_loss"),
+    ("network_backward", lambda d, X, A, params, reg: helpers.loss_and_grads(params, X, np.zeros(len(X), int)),
+     "loss_and_grads"),
+    ("network_backward", lambda d, X, A, params, reg: helpers.affine_backward(d, (A, params["W2"])), "affine_backward"),
+    ("train_network", lambda params, X, y, s, reg, n: helpers.train(params, X, y, step_size=s, reg=reg, num_iters=n),
+     "train"),
+])
+def test_a_helpers_shortcut_in_the_network_is_not_right(name, by_helpers, helper, capsys):
+    _, out = run_check(name, by_helpers, capsys)
+    assert f"a call to helpers.{helper}" in out and "not right yet" in out
+
+
+def test_arguments_changed_in_place_are_named(capsys):
+    def loss_shifting_scores_in_place(scores, y, params, reg):
+        scores -= scores.max(axis=1, keepdims=True)
+        return network_loss(scores, y, params, reg)
+
+    def forward_rebinding_a_weight(X, params):
+        params["W"] = params["W"] * 1.0 + 1.0
+        return network_forward(X, params)
+
+    for name, func, argument in (("network_loss", loss_shifting_scores_in_place, "`scores`"),
+                                 ("network_forward", forward_rebinding_a_weight, "`params`")):
+        _, out = run_check(name, func, capsys)
+        assert f"received: {argument} changed in place" in out
+        assert HINTS["in_place"] in " ".join(out.split())
+    # the training loop's own hint: the cells below would start from trained weights
+    _, out = run_check("train_network", loop_in_place, capsys)
+    assert "`params` changed in place" in out and HINTS["loop_in_place"] in " ".join(out.split())
+
+
+def test_what_the_loop_prints_stays_out_of_the_verdict(capsys):
+    def chatty(params, X, y, step_size, reg, num_iters):
+        print("iteration 0: loss ...")
+        return train_network(params, X, y, step_size, reg, num_iters)
+    returned, out = run_check("train_network", chatty, capsys)
+    assert returned is chatty and out == "\u2714 train_network: right.\n"
+
+
+def test_a_loop_built_on_a_wrong_piece_is_judged_by_its_own_mistake(capsys):
+    """The loop's check runs the learner's forward, loss and backward as they are in the notebook (after their
+    checks, the helpers versions if they were wrong): it names the loop's mistake, not theirs."""
+    namespace = {"np": np, "network_forward": network_forward, "network_loss": network_loss,
+                 "network_backward": EXERCISES["network_backward"].reference}
+    exec("def train_network(params, X, y, step_size, reg, num_iters):\n"
+         "    params = {k: v.copy() for k, v in params.items()}\n"
+         "    losses = []\n"
+         "    for i in range(num_iters):\n"
+         "        scores, hidden_layer = network_forward(X, params)\n"
+         "        loss, dscores = network_loss(scores, y, params, reg)\n"
+         "        for k, g in zip(params, network_backward(dscores, X, hidden_layer, params, reg)):\n"
+         "            params[k] += step_size * g\n"
+         "        losses.append(loss)\n"
+         "    return params, losses\n", namespace)
+    _, out = run_check("train_network", namespace["train_network"], capsys)
+    assert HINTS["wrong_sign"] in " ".join(out.split())

@@ -67,11 +67,24 @@ SUBMISSIONS = {
             probs = np.exp(shifted) / np.exp(shifted).sum(axis=1, keepdims=True)
             loss = -np.log(probs[np.arange(scores.shape[0]), y]).mean()
             """,
+        "ex14_network_forward": SOLVED,
+        # A listed mistake: a training loop that steps uphill, on the helpers versions of the loss and
+        # the backward pass (exercises 15 and 16 are left untouched).
+        "ex17_train_network": """\
+            params = {name: value.copy() for name, value in params.items()}
+            losses = []
+            for _ in range(num_iters):
+                loss, grads = loss_and_grads(params, X, y, reg)
+                for name in params:
+                    params[name] += step_size * grads[name]
+                losses.append(loss)
+            """,
     },
 }
 # What a wrong answer's check must say, in the autograded notebook and the feedback.
 MISTAKES = {("mixed", "ex4_softmax_loss_l2"): "the L2 term is missing",
-            ("mixed", "ex5_loss_from_scores"): "the log is taken of a probability"}
+            ("mixed", "ex5_loss_from_scores"): "the log is taken of a probability",
+            ("mixed", "ex17_train_network"): "the update has the wrong sign"}
 
 
 class WorkflowError(RuntimeError):

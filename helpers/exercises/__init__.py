@@ -47,8 +47,10 @@ from .nb2_softmax import (LOSS, LOSS_FROM_SCORES, SCORES, SOFTMAX, check_class_s
 from .nb3_backprop import (DSCORES, LINEAR_BACKWARD, NEURON, NUMERICAL_GRADIENT, UPDATE,
                            check_gradient_descent_update, check_linear_backward, check_neuron_backward,
                            check_numerical_gradient, check_score_gradient)
-from .nb4_two_layer_net import (RELU_FORWARD, RELU_SWITCH, SECOND_LAYER, check_hidden_activation,
-                                check_relu_switch, check_second_layer_backward)
+from .nb4_two_layer_net import (NETWORK_BACKWARD, NETWORK_FORWARD, NETWORK_LOSS, RELU_FORWARD, RELU_SWITCH,
+                                SECOND_LAYER, TRAIN_NETWORK, check_hidden_activation, check_network_backward,
+                                check_network_forward, check_network_loss, check_relu_switch,
+                                check_second_layer_backward, check_train_network)
 
 __all__ = [
     "EXERCISES", "HINTS", "WIDTH",
@@ -56,9 +58,11 @@ __all__ = [
     "check_neuron_backward", "check_score_gradient", "check_linear_backward", "check_numerical_gradient",
     "check_gradient_descent_update",
     "check_hidden_activation", "check_relu_switch", "check_second_layer_backward",
+    "check_network_forward", "check_network_loss", "check_network_backward", "check_train_network",
 ]
 
 # in the order of the exercises' numbers (the grade ids ex1_spiral_arm, ...)
 EXERCISES = {ex.name: ex for ex in (SPIRAL_ARM, SCORES, SOFTMAX, LOSS, LOSS_FROM_SCORES,
                                     NEURON, DSCORES, LINEAR_BACKWARD, NUMERICAL_GRADIENT, UPDATE,
-                                    RELU_FORWARD, SECOND_LAYER, RELU_SWITCH)}
+                                    RELU_FORWARD, SECOND_LAYER, RELU_SWITCH, NETWORK_FORWARD, NETWORK_LOSS,
+                                    NETWORK_BACKWARD, TRAIN_NETWORK)}

@@ -18,10 +18,13 @@ from .running import CalledHelpers, call
 
 
 def same(a, b):
-    """Whether two results (arrays, numbers or tuples of them, or exceptions) agree."""
+    """Whether two results (arrays, numbers, dicts or tuples of them, or exceptions) agree."""
     if isinstance(a, BaseException) or isinstance(b, BaseException):
         return (isinstance(a, BaseException) and isinstance(b, BaseException)
                 and type(a) is type(b) and str(a) == str(b))
+    if isinstance(a, dict) or isinstance(b, dict):
+        return (isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys()
+                and all(same(a[k], b[k]) for k in a))
     if isinstance(a, tuple) or isinstance(b, tuple):
         return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
                 and all(same(x, y) for x, y in zip(a, b, strict=True)))
@@ -53,6 +56,9 @@ class Exercise:
     forbidden: tuple = ()               # helpers the learner's code may not call (names in helpers)
     restored: tuple = ()                # positional arguments it may change in place if it puts them back
     relative: bool = False              # report a difference as a relative error, not in absolute terms
+    prepare: Callable | None = None     # the learner's result in the reference's form (e.g. a list of losses
+                                        # as an array), applied before comparing; it must accept anything
+    in_place: str = "in_place"          # the hint for an argument changed in place
 
     def check(self, func):
         """Print the verdict; return ``func`` if it is right, else the helpers version."""
@@ -99,8 +105,8 @@ class Exercise:
 
     def _as_result(self, got):
         if len(self.outputs) > 1 and isinstance(got, list):
-            return tuple(got)
-        return got
+            got = tuple(got)
+        return self.prepare(got) if self.prepare else got
 
     def _refusal(self, func, outcome):
         """Lines refusing a call whatever it returned: one that called a forbidden helper, or left an
@@ -113,12 +119,13 @@ class Exercise:
         names = messages.argument_names(func, outcome.changed)
         if all(i in self.restored for i in outcome.changed):
             return messages.not_restored(names)
-        return messages.changed_in_place(names)
+        return messages.changed_in_place(names, self.in_place)
 
     def _first_difference(self, expected, received):
         """Lines saying what was expected and received, for the first input where they differ."""
         for exp, got in zip(expected, received, strict=True):
-            if same(self._as_result(got), exp):
+            got = self._as_result(got)
+            if same(got, exp):
                 continue
             if isinstance(got, BaseException):
                 return messages.raised(self, exp, got)
@@ -130,9 +137,16 @@ class Exercise:
                                                    got)
                 for name, e, g in zip(self.outputs, exp, got, strict=True):
                     if not same(g, e):
-                        return messages.differs(self, name, e, g)
-            return messages.differs(self, self.outputs[0], exp, got)
+                        return self._differs(name, e, g)
+            return self._differs(self.outputs[0], exp, got)
         return []
+
+    def _differs(self, name, exp, got):
+        """Lines on one output that differs; for a dict with the right keys, on its first entry that does."""
+        if isinstance(exp, dict) and isinstance(got, dict) and got.keys() == exp.keys():
+            key = next(k for k in exp if not same(got[k], exp[k]))
+            return self._differs(f"{name}['{key}']", exp[key], got[key])
+        return messages.differs(self, name, exp, got)
 
     def _likely_mistake(self, cases, expected, received):
         """The hint key of the first mutant whose results are the learner's, else what the properties

@@ -117,14 +117,14 @@ HINTS = {
     "wrong_sign": "the update has the wrong sign: the gradient points uphill, so step against it.",
     "no_step_size": "the step size is missing: the step is the gradient scaled by step_size.",
 
-    # ------------------------------------------------ ex8_hidden_activation
+    # ------------------------------------------------ ex11_hidden_activation
     "relu_not_applied": "the ReLU is not applied: A = max(0, Z) sets every negative entry to 0.",
     "relu_wrong_side": "the ReLU keeps the wrong side: it keeps the positive entries and zeroes the negative ones.",
     "relu_mask": "this returns the switch 1(Z > 0), not the activation max(0, Z).",
     "np_max": "np.max reduces one array to its largest entry (here z is read as the axis): "
               "the elementwise maximum of two arguments is another NumPy function.",
 
-    # ------------------------------------------------ ex9_second_layer_backward
+    # ------------------------------------------------ ex12_second_layer_backward
     "no_reg_grad2": "the regularisation gradient is missing: "
                     "the L2 term (1/2) reg sum(W2^2) adds reg times W2 to dW2.",
     "half_reg_grad2": "the regularisation gradient carries a stray 1/2: "
@@ -132,11 +132,48 @@ HINTS = {
     "switch_early": "the ReLU switch is already applied to dhidden: "
                     "this function returns dL/dA; the switch comes next, in relu_switch.",
 
-    # ------------------------------------------------ ex10_relu_switch
+    # ------------------------------------------------ ex13_relu_switch
     "switch_wrong_side": "the ReLU switch is on the wrong side: the gradient passes where the unit was on, Z > 0, "
                          "and is zeroed where Z <= 0.",
     "switch_not_applied": "the ReLU switch is not applied: "
                           "the gradient must be zeroed wherever Z <= 0, where the unit was off.",
     "switch_times_z": "the gradient is multiplied by Z's values: the ReLU's slope is 1 where Z > 0 and 0 elsewhere, "
                       "so only that switch multiplies it.",
+
+    # ------------------------------------------------ ex14_network_forward
+    "forward_no_bias": "a bias is missing: each layer adds its own, b to XW and b2 to AW2, broadcast over the rows.",
+    "scores_from_z": "the scores are computed from Z, before the ReLU: the second layer's input is the activation A.",
+    "forward_returns_z": "hidden_layer is returned before the ReLU: return the activation A, which the backward "
+                         "pass needs.",
+    "forward_order": "the two values come back in the other order: scores first, then hidden_layer.",
+
+    # ------------------------------------------------ ex15_network_loss
+    "l2_one_layer": "the L2 term covers one weight matrix only: it is (1/2) reg times the sum of the squared "
+                    "entries of W, plus the same for W2.",
+    "l2_biases": "the biases are regularised too: the L2 term, and so its gradient, covers the weights W and W2 only.",
+    "probs_reused": "probs was changed in place before the loss read it: dscores = probs names the same array, "
+                    "not a copy. Compute the loss first, or start dscores from a copy.",
+
+    # ------------------------------------------------ ex16_network_backward
+    "dW2_from_X": "dW2 is built from X: the second layer's input is hidden_layer, not X.",
+    "dW_from_hidden": "dW is built from hidden_layer: the first layer's input is X.",
+    "reg_grad_missing": "a regularisation gradient is missing: the L2 term adds reg times W to dW "
+                        "and reg times W2 to dW2.",
+
+    # ------------------------------------------------ ex17_train_network
+    "loop_no_reg_grad": "the update leaves out the regularisation gradient: give the backward pass the same reg "
+                        "as the loss, so that each weight's gradient has its reg times W.",
+    "loop_fixed_reg": "reg is not the one passed in: use the argument reg, in the loss and in the backward pass.",
+    "loop_missing_update": "some parameters never take a step: each iteration updates all four, W, b, W2 and b2.",
+    "loop_not_updated": "the parameters never change, so the loss stays where it started: the update has to "
+                        "change the arrays that the next forward pass reads.",
+    "loop_returns_start": "the loss falls, but the parameters returned are the starting ones: "
+                          "return the parameters you trained.",
+    "loop_stale_gradient": "the gradients are computed once, before the loop: every iteration needs a forward "
+                           "and a backward pass at the current parameters.",
+    "loop_iterations": "the loop takes another number of steps than num_iters: one update per iteration, "
+                       "with the loss recorded before each.",
+    "loop_in_place": "the params passed in were trained in place, so the cells below would start from trained "
+                     "weights: train copies of the arrays, and return those.",
+
 }

@@ -59,10 +59,10 @@ def not_restored(names):
             likely_mistake("not_restored")]
 
 
-def changed_in_place(names):
+def changed_in_place(names, key="in_place"):
     return ["expected: the arguments unchanged by the call",
             f"received: {names} changed in place",
-            likely_mistake("in_place")]
+            likely_mistake(key)]
 
 
 def argument_names(func, indices):
@@ -86,8 +86,11 @@ def wrong_count(outputs, got):
 
 
 def differs(exercise, name, exp, got):
-    """The output ``name`` of ``exercise`` is ``got`` where ``exp`` was expected."""
-    if exercise.scalar:
+    """The output ``name`` of ``exercise`` is ``got`` where ``exp`` was expected: a number (the loss),
+    an array, or a dict of arrays (the parameters)."""
+    if isinstance(exp, dict):
+        return _dict_differs(name, exp, got)
+    if exercise.scalar or not isinstance(exp, np.ndarray):
         return _number_differs(name, exp, got)
     return _array_differs(name, exp, got, exercise.relative)
 
@@ -114,10 +117,18 @@ def _expected(exercise, exp):
     if isinstance(exp, tuple) and all(np.ndim(e) == 0 for e in exp):
         return f"{len(exp)} numbers, {', '.join(exercise.outputs)}"
     if isinstance(exp, tuple):
-        return ", ".join(f"{n} of shape {e.shape}" for n, e in zip(exercise.outputs, exp, strict=True))
+        return ", ".join(_expected_one(n, e) for n, e in zip(exercise.outputs, exp, strict=True))
     if exercise.scalar:
         return f"{exercise.outputs[0]} = {float(exp):.4f} on these inputs"
-    return f"{exercise.outputs[0]} of shape {np.shape(exp)}"
+    return _expected_one(exercise.outputs[0], exp)
+
+
+def _expected_one(name, exp):
+    if isinstance(exp, dict):
+        return f"{name}, a dict of {', '.join(exp)}"
+    if not isinstance(exp, np.ndarray):
+        return f"{name}, a number"
+    return f"{name} of shape {exp.shape}"
 
 
 def _number_differs(name, exp, got):
@@ -125,6 +136,13 @@ def _number_differs(name, exp, got):
         return [f"expected: {name} = {float(exp):.4f} on these inputs",
                 f"received: {name} = {float(got):.4f}"]
     return [f"expected: {name}, a single number",
+            f"received: {describe_received(got)}"]
+
+
+def _dict_differs(name, exp, got):
+    """A dict (the parameters) was expected, and ``got`` is no dict or has other keys; where both have the
+    same keys, the engine speaks of the first entry that differs instead."""
+    return [f"expected: {name}, a dict of {', '.join(exp)}",
             f"received: {describe_received(got)}"]
 
 
@@ -179,6 +197,8 @@ def describe_received(value):
         return text
     if isinstance(value, (list, tuple)):
         return f"a {type(value).__name__} of length {len(value)}"
+    if isinstance(value, dict):
+        return f"a dict of {', '.join(map(str, value))}" if value else "an empty dict"
     if isinstance(value, (float, int, np.floating, np.integer)) and not isinstance(value, bool):
         return f"the number {float(value):.4f}"
     return f"a {type(value).__name__}"

@@ -1,10 +1,11 @@
 """Running the learner's function: on copies of its inputs, quietly, with the helpers it may not call
-tripped, noting the arguments it changed in place.
+tripped, noting the arguments it changed in place (arrays, and dicts of arrays such as ``params``).
 
 This is where the checks execute learner code; what an outcome means is the engine's business.
 """
 import contextlib
 import copy
+import io
 import sys
 import warnings
 from typing import NamedTuple
@@ -25,7 +26,8 @@ class Outcome(NamedTuple):
 
 
 def call(func, args, forbidden=(), restored=()):
-    """Run ``func(*deepcopy(args))`` with NumPy's warnings silenced and the helpers named in ``forbidden``
+    """Run ``func(*deepcopy(args))`` with NumPy's warnings silenced, what it prints held back (a check
+    says one verdict, not the learner's progress lines), and the helpers named in ``forbidden``
     tripped; return its ``Outcome``. ``NotImplementedError`` (an exercise not written yet) propagates; any
     other exception the learner's code raises is the outcome's value. An argument in ``restored`` counts as
     unchanged if it comes back as it was, to rounding.
@@ -34,7 +36,8 @@ def call(func, args, forbidden=(), restored=()):
     (numerical_gradient's ``f``, which reads ``x``) holds the copy of it (deepcopy's memo)."""
     fresh = copy.deepcopy(args)
     try:
-        with warnings.catch_warnings(), np.errstate(all="ignore"), forbid(forbidden, func) as called:
+        with (warnings.catch_warnings(), np.errstate(all="ignore"), contextlib.redirect_stdout(io.StringIO()),
+              forbid(forbidden, func) as called):
             warnings.simplefilter("ignore")
             result = func(*fresh)
         if called:
@@ -46,14 +49,19 @@ def call(func, args, forbidden=(), restored=()):
             return Outcome(CalledHelpers(called[0]), [])
         return Outcome(exc, [])
     changed = [i for i, (a, f) in enumerate(zip(args, fresh, strict=True))
-               if isinstance(a, np.ndarray) and not unchanged(a, f, i in restored)]
+               if isinstance(a, (np.ndarray, dict)) and not unchanged(a, f, i in restored)]
     return Outcome(result, changed)
 
 
 def unchanged(before, after, restored=False):
-    """Whether an array argument came back from the call as it went in. One that is nudged and put
-    back may be put back by arithmetic (``x[i] += eps`` ... ``x[i] -= eps``), an ulp or so off:
-    that is restored. Left at ``x - eps`` or ``x + eps`` it is not."""
+    """Whether an array argument, or a dict of them, came back from the call as it went in. One that is
+    nudged and put back may be put back by arithmetic (``x[i] += eps`` ... ``x[i] -= eps``), an ulp or
+    so off: that is restored. Left at ``x - eps`` or ``x + eps`` it is not. A dict is unchanged if it
+    has the same keys, each holding an unchanged value (``params["W"] = ...`` changes it too)."""
+    if isinstance(before, dict):
+        return (isinstance(after, dict) and before.keys() == after.keys()
+                and all(unchanged(before[k], after[k], restored) if isinstance(before[k], np.ndarray)
+                        else before[k] is after[k] or before[k] == after[k] for k in before))
     if not restored:
         return np.array_equal(before, after, equal_nan=True)
     return (isinstance(after, np.ndarray) and after.shape == before.shape

@@ -99,8 +99,8 @@ def test_every_exercise_has_a_one_point_grade_cell_in_the_gradebook(results):
 
 
 def test_each_grade_cell_scores_what_its_answer_deserves(results):
-    """untouched 0, perfect 1 per exercise (len(EXERCISES)), mixed one point per right answer: cell by cell, from the
-    gradebook."""
+    """untouched 0, perfect 1 per exercise (len(EXERCISES)), mixed one point per right answer: cell by cell,
+    from the gradebook."""
     wrong = []
     for student, expected in results.expected.items():
         cells = dict(grade_cells(results, student))
@@ -111,7 +111,7 @@ def test_each_grade_cell_scores_what_its_answer_deserves(results):
                              + outputs_summary(cells[grade_id]))
     assert not wrong, ("\n".join(wrong) + f"\n(autograde's log: {results.log('autograde')})")
     totals = {student: sum(expected.values()) for student, expected in results.expected.items()}
-    assert totals == {"untouched": 0, "perfect": len(EXERCISES), "mixed": 2}
+    assert totals == {"untouched": 0, "perfect": len(EXERCISES), "mixed": 3}
 
 
 def test_the_exported_csv_has_the_same_totals(results):
