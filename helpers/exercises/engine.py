@@ -53,6 +53,8 @@ class Exercise:
     forbidden: tuple = ()               # helpers the learner's code may not call (names in helpers)
     restored: tuple = ()                # positional arguments it may change in place if it puts them back
     relative: bool = False              # report a difference as a relative error, not in absolute terms
+    labels: tuple = ()                  # with several cases: what each is, said with what was expected
+                                        # ("on scores near 1000"); without: "on these inputs" for a number
 
     def check(self, func):
         """Print the verdict; return ``func`` if it is right, else the helpers version."""
@@ -116,22 +118,24 @@ class Exercise:
         return messages.changed_in_place(names)
 
     def _first_difference(self, expected, received):
-        """Lines saying what was expected and received, for the first input where they differ."""
-        for exp, got in zip(expected, received, strict=True):
+        """Lines saying what was expected and received, for the first input where they differ (named by
+        its label, if the exercise gives its cases labels)."""
+        for i, (exp, got) in enumerate(zip(expected, received, strict=True)):
             if same(self._as_result(got), exp):
                 continue
+            where = self.labels[i] if self.labels else ""
             if isinstance(got, BaseException):
-                return messages.raised(self, exp, got)
+                return messages.raised(self, exp, got, where)
             if len(self.outputs) > 1:
                 if not isinstance(got, (tuple, list)) or len(got) != len(self.outputs):
-                    return messages.wrong_count(self.outputs, got)
+                    return messages.wrong_count(self.outputs, got, where)
                 if all(np.ndim(e) == 0 for e in exp):      # several numbers: say which are not right
                     return messages.numbers_differ(self.outputs, [same(g, e) for e, g in zip(exp, got, strict=True)],
-                                                   got)
+                                                   got, where)
                 for name, e, g in zip(self.outputs, exp, got, strict=True):
                     if not same(g, e):
-                        return messages.differs(self, name, e, g)
-            return messages.differs(self, self.outputs[0], exp, got)
+                        return messages.differs(self, name, e, g, where)
+            return messages.differs(self, self.outputs[0], exp, got, where)
         return []
 
     def _likely_mistake(self, cases, expected, received):
