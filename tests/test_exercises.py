@@ -836,6 +836,7 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
     returned, out = run_check(name, wrong, capsys)
     assert out.startswith(f"\u2718 {name}: not right yet.")
     assert "expected:" in out and "received:" in out
+    assert max(len(line) for line in out.splitlines()) <= WIDTH, out     # the input's label included
     flat = " ".join(out.split())        # the hints are wrapped to fit nbgrader's feedback
     assert "likely mistake: " + HINTS[hint] in flat, out
     # no other hint is named alongside it
