@@ -12,6 +12,7 @@ import pytest
 from helpers import course, exercises
 import helpers
 from helpers.exercises import EXERCISES, HINTS, WIDTH
+from helpers.exercises.engine import same
 
 
 @pytest.fixture(autouse=True)
@@ -904,6 +905,125 @@ def arm_global_noise(j, N, rng):
     return np.c_[r * np.sin(t), r * np.cos(t)]
 
 
+def arm_one_radian(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.linspace(j, j + 1, N) + 0.2 * rng.standard_normal(N)
+    return np.c_[r * np.sin(t), r * np.cos(t)]
+
+
+def arm_base_in_degrees(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.deg2rad(np.linspace(4 * j, 4 * (j + 1), N)) + 0.2 * rng.standard_normal(N)
+    return np.c_[r * np.sin(t), r * np.cos(t)]
+
+
+def arm_all_in_degrees(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.linspace(4 * j, 4 * (j + 1), N) + 0.2 * rng.standard_normal(N)
+    return np.c_[r * np.sin(np.radians(t)), r * np.cos(np.radians(t))]
+
+
+def arm_step_four_over_n(j, N, rng):
+    m = np.arange(N)
+    t = 4 * j + 4 * m / N + 0.2 * rng.standard_normal(N)
+    return np.c_[m / (N - 1) * np.sin(t), m / (N - 1) * np.cos(t)]
+
+
+def arm_no_noise(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.linspace(4 * j, 4 * (j + 1), N)
+    return np.c_[r * np.sin(t), r * np.cos(t)]
+
+
+def arm_unscaled_noise(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    t = np.linspace(4 * j, 4 * (j + 1), N) + rng.standard_normal(N)
+    return np.c_[r * np.sin(t), r * np.cos(t)]
+
+
+def arm_noise_per_coordinate(j, N, rng):
+    r = np.linspace(0.0, 1.0, N)
+    base = np.linspace(4 * j, 4 * (j + 1), N)
+    return np.c_[r * np.sin(base + 0.2 * rng.standard_normal(N)), r * np.cos(base + 0.2 * rng.standard_normal(N))]
+
+
+def arm_degrees_and_other_draws(j, N, rng):
+    """Two mistakes: the base angles in degrees and the noise from np.random. No mutant matches; the
+    angles are further from the base angles than noise goes, so the base angles are named, not the draws."""
+    return arm_base_in_degrees(j, N, np.random.RandomState(99))
+
+
+def softmax_mean_shift(scores):
+    e = np.exp(scores - scores.mean(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def softmax_min_shift(scores):
+    e = np.exp(scores - np.min(scores, axis=1)[:, None])
+    return e / np.sum(e, axis=1)[:, None]
+
+
+NOTEBOOK_X = np.zeros((300, 2))   # the notebook's X, which a learner's function may read by mistake
+
+
+def loss_global_n(probs, y, W, reg):
+    num_examples = NOTEBOOK_X.shape[0]
+    correct_logprobs = -np.log(probs[range(num_examples), y])
+    return np.sum(correct_logprobs) / num_examples + 0.5 * reg * np.sum(W * W)
+
+
+def loss_divided_by_global_n(probs, y, W, reg):
+    return -np.log(probs[np.arange(len(y)), y]).sum() / NOTEBOOK_X.shape[0] + 0.5 * reg * np.sum(W * W)
+
+
+def loss_n_from_columns(probs, y, W, reg):
+    num_examples = probs.shape[1]
+    return -np.log(probs[np.arange(num_examples), y]).mean() + 0.5 * reg * np.sum(W * W)
+
+
+def lse_min_shift(scores, y):
+    f_min = scores.min(axis=1, keepdims=True)
+    return np.mean(f_min[:, 0] + np.log(np.exp(scores - f_min).sum(axis=1)) - scores[np.arange(len(y)), y])
+
+
+def lse_mean_shift(scores, y):
+    c = np.mean(scores, axis=1, keepdims=True)
+    return np.mean(c[:, 0] + np.log(np.sum(np.exp(scores - c), axis=1)) - scores[np.arange(len(y)), y])
+
+
+def lse_column_max_kept(scores, y):
+    f_max = scores.max(axis=0, keepdims=True)        # the notebook's code, with axis 0
+    log_sum_exp = f_max[:, 0] + np.log(np.exp(scores - f_max).sum(axis=1))
+    return np.mean(log_sum_exp - scores[np.arange(len(y)), y])
+
+
+def lse_max_added_with_minus(scores, y):
+    f_max = scores.max(axis=1, keepdims=True)
+    return np.mean(-f_max[:, 0] + np.log(np.exp(scores - f_max).sum(axis=1)) - scores[np.arange(len(y)), y])
+
+
+def lse_no_correct_score(scores, y):
+    f_max = scores.max(axis=1, keepdims=True)
+    return np.mean(f_max[:, 0] + np.log(np.exp(scores - f_max).sum(axis=1)))
+
+
+def lse_global_n(scores, y):
+    num_examples = NOTEBOOK_X.shape[0]
+    f_max = scores.max(axis=1, keepdims=True)
+    example_losses = f_max[:, 0] + np.log(np.exp(scores - f_max).sum(axis=1)) - scores[range(num_examples), y]
+    return example_losses.mean()
+
+
+def lse_divided_by_global_n(scores, y):
+    return lse_sum_not_mean(scores, y) / NOTEBOOK_X.shape[0]
+
+
+def lse_n_from_columns(scores, y):
+    n = scores.shape[1]
+    f_max = scores.max(axis=1, keepdims=True)
+    return np.mean(f_max[:, 0] + np.log(np.exp(scores - f_max).sum(axis=1)) - scores[np.arange(n), y])
+
+
 MISTAKES = [
     # (exercise, wrong implementation, the hint that must appear)
     ("softmax_loss_l2", loss_without_l2, "no_l2"),
@@ -921,6 +1041,19 @@ MISTAKES = [
     ("loss_from_scores", lse_sum_not_mean, "sum_not_mean"),
     ("loss_from_scores", lse_not_averaged, "lse_not_averaged"),
     ("loss_from_scores", lse_log_probability, "log_probability_not_loss"),
+    ("loss_from_scores", lse_min_shift, "shift_not_max"),
+    ("loss_from_scores", lse_mean_shift, "shift_not_max"),
+    ("loss_from_scores", lse_column_max_kept, "lse_wrong_axis"),
+    ("loss_from_scores", lse_max_added_with_minus, "lse_shift_unbalanced"),
+    ("loss_from_scores", lse_no_correct_score, "lse_no_correct_score"),
+    ("loss_from_scores", lse_global_n, "n_global"),
+    ("loss_from_scores", lse_divided_by_global_n, "n_global"),
+    ("loss_from_scores", lse_n_from_columns, "n_from_columns"),
+    ("softmax_loss_l2", loss_global_n, "n_global"),
+    ("softmax_loss_l2", loss_divided_by_global_n, "n_global"),
+    ("softmax_loss_l2", loss_n_from_columns, "n_from_columns"),
+    ("softmax_probs", softmax_mean_shift, "shift_not_max"),
+    ("softmax_probs", softmax_min_shift, "shift_not_max"),
     ("neuron_backward", neuron_no_upstream, "no_upstream"),
     ("neuron_backward", neuron_mul_swapped, "mul_swapped"),
     ("neuron_backward", neuron_mul_as_add, "mul_as_add"),
@@ -953,6 +1086,14 @@ MISTAKES = [
     ("spiral_arm", arm_transposed, "arm_transposed"),
     ("spiral_arm", arm_sin_cos_swapped, "arm_sin_cos"),
     ("spiral_arm", arm_global_noise, "arm_other_draws"),
+    ("spiral_arm", arm_one_radian, "arm_no_four"),
+    ("spiral_arm", arm_base_in_degrees, "arm_degrees"),
+    ("spiral_arm", arm_all_in_degrees, "arm_degrees"),
+    ("spiral_arm", arm_step_four_over_n, "arm_step"),
+    ("spiral_arm", arm_no_noise, "arm_no_noise"),
+    ("spiral_arm", arm_unscaled_noise, "arm_noise_scale"),
+    ("spiral_arm", arm_noise_per_coordinate, "arm_two_draws"),
+    ("spiral_arm", arm_degrees_and_other_draws, "arm_base_angles"),
     ("numerical_gradient", numgrad_one_sided, "one_sided"),
     ("numerical_gradient", numgrad_backward, "one_sided"),
     ("numerical_gradient", numgrad_over_eps, "no_two"),
@@ -1032,6 +1173,7 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
     returned, out = run_check(name, wrong, capsys)
     assert out.startswith(f"\u2718 {name}: not right yet.")
     assert "expected:" in out and "received:" in out
+    assert max(len(line) for line in out.splitlines()) <= WIDTH, out     # the input's label included
     flat = " ".join(out.split())        # the hints are wrapped to fit nbgrader's feedback
     assert "likely mistake: " + HINTS[hint] in flat, out
     # no other hint is named alongside it
@@ -1054,7 +1196,11 @@ def test_every_listed_mistake_has_a_test():
     assert listed <= {hint for _, _, hint in MISTAKES}
     # every mutant of these checks, written out as a learner would
     for name in ("loss_from_scores", "neuron_backward", "numerical_gradient"):
-        assert {key for key, _ in EXERCISES[name].mutants} == {hint for n, _, hint in MISTAKES if n == name}, name
+        assert {key for key, _ in EXERCISES[name].mutants} == {
+            hint for n, _, hint in MISTAKES if n == name} - {"n_global", "n_from_columns"}, name
+    for name in ("spiral_arm", "softmax_probs", "softmax_loss_l2"):
+        assert {key for key, _ in EXERCISES[name].mutants} <= {
+            hint for n, _, hint in MISTAKES if n == name} | {"sum_not_mean", "log_all", "no_exp", "not_normalised"}
     for name in ("network_forward", "network_backward", "train_network"):
         assert {key for key, _ in EXERCISES[name].mutants} <= {hint for n, _, hint in MISTAKES if n == name}, name
     # and the refusal that has its own hint: the training loop's params trained in place
@@ -1082,7 +1228,7 @@ def test_course_start_cannot_tell_a_missing_l2_term_but_the_check_inputs_can():
     probs = softmax_probs(X @ params["W"] + params["b"])
     at_course = [softmax_loss_l2(probs, y, params["W"], course.REG), loss_without_l2(probs, y, params["W"], course.REG)]
     assert f"{at_course[0]:.6f}" == f"{at_course[1]:.6f}"
-    (args,) = EXERCISES["softmax_loss_l2"].cases()
+    args = EXERCISES["softmax_loss_l2"].cases()[0]      # the spiral's 300 examples
     separated = [f(*args) for f in (softmax_loss_l2, loss_without_l2, loss_without_half, loss_sum_not_mean)]
     assert len({f"{v:.3f}" for v in separated}) == 4
 
@@ -1133,7 +1279,7 @@ def test_bad_returns_of_the_loss_get_a_clear_message(returned, received, capsys)
 
 def test_a_nan_loss_is_reported_as_a_number(capsys):
     _, out = run_check("loss_from_scores", lambda scores, y: float("nan"), capsys)
-    assert re.search(r"expected: loss = \d+\.\d{4} on these inputs", out) and "received: loss = nan" in out
+    assert re.search(r"expected: loss = \d+\.\d{4} on random scores", out) and "received: loss = nan" in out
 
 
 def test_scores_shifted_in_place_are_not_accepted(capsys):
@@ -1180,6 +1326,88 @@ def test_n_from_the_wrong_dimension_is_caught_by_the_input_that_is_not_square(ca
         return np.mean(f_max[rows, 0] + np.log(np.exp(scores - f_max).sum(axis=1))[rows] - scores[rows, y[rows]])
     _, out = run_check("loss_from_scores", n_from_columns, capsys)
     assert "not right yet" in out
+    assert "likely mistake: " + HINTS["n_from_columns"] in " ".join(out.split())
+
+
+@pytest.mark.parametrize("name, wrong", [("softmax_loss_l2", loss_global_n), ("loss_from_scores", lse_global_n)])
+def test_n_read_from_the_notebook_is_caught_by_an_input_with_other_than_300_examples(name, wrong):
+    """The course's own line, num_examples = X.shape[0], reads the notebook's X: right on the notebook's 300
+    examples, and on no other number of them. The check has inputs of both kinds."""
+    ex = EXERCISES[name]
+    cases = ex.cases()
+    right = [same(got, exp) for got, exp in zip(ex.results(wrong, cases), ex.results(ex.reference, cases), strict=True)]
+    assert any(right) and not all(right)
+    assert right == [np.shape(args[0])[0] == 300 for args in cases]
+    only_300 = dataclasses.replace(ex, cases=lambda: [args for args in cases if np.shape(args[0])[0] == 300])
+    assert only_300.diagnose(wrong)[0] == "right"        # the check before it had a second input
+    assert ex.diagnose(wrong)[0] == "wrong"
+
+
+@pytest.mark.parametrize("name, wrong", [("softmax_probs", softmax_mean_shift), ("loss_from_scores", lse_mean_shift)])
+def test_a_shift_by_the_row_mean_fails_only_where_a_row_spans_3000(name, wrong):
+    """Shifting by the row mean is exact in arithmetic and passes every input but the one with the row
+    [1500, -1500, 0], where e^(1500 - 0) overflows."""
+    ex = EXERCISES[name]
+    cases = ex.cases()
+    wide = [any(np.ptp(row) >= 3000 for row in args[0]) for args in cases]
+    assert sum(wide) == 1
+    assert ex.labels[wide.index(True)] == "where one row spans 3000"
+    others = dataclasses.replace(ex, cases=lambda: [args for args, w in zip(cases, wide, strict=True) if not w],
+                                 labels=())
+    assert others.diagnose(wrong)[0] == "right"
+    assert ex.diagnose(wrong)[0] == "wrong"
+
+
+def test_the_arm_check_blames_the_draws_only_when_the_base_angles_are_right(capsys):
+    """Right radii and angles within noise of the base angles: the draws. Further off: the base angles, even
+    when the draws are wrong too."""
+    for wrong, hint in ((arm_global_noise, "arm_other_draws"), (arm_degrees_and_other_draws, "arm_base_angles")):
+        _, out = run_check("spiral_arm", wrong, capsys)
+        assert "likely mistake: " + HINTS[hint] in " ".join(out.split())
+    assert not any(EXERCISES["spiral_arm"].agrees(EXERCISES["spiral_arm"].results(arm_degrees_and_other_draws, cases),
+                                                  EXERCISES["spiral_arm"].results(mutant, cases))
+                   for cases in [EXERCISES["spiral_arm"].cases()] for _, mutant in EXERCISES["spiral_arm"].mutants)
+
+
+@pytest.mark.parametrize("draw", [
+    lambda rng, N: rng.standard_normal(N),
+    lambda rng, N: rng.randn(N),
+    lambda rng, N: np.array([rng.standard_normal() for _ in range(N)]),
+    lambda rng, N: rng.normal(0.0, 1.0, N),
+], ids=["one call", "randn", "one call per point", "normal(0, 1)"])
+def test_the_arm_check_accepts_any_draw_of_the_same_normals(draw, capsys):
+    """What the guide says: the N standard normals from rng, in order, drawn any way."""
+    def arm(j, N, rng):
+        r = np.linspace(0.0, 1.0, N)
+        t = np.linspace(4 * j, 4 * (j + 1), N) + 0.2 * draw(rng, N)
+        return np.c_[r * np.sin(t), r * np.cos(t)]
+    returned, out = run_check("spiral_arm", arm, capsys)
+    assert returned is arm and "right" in out and "not right" not in out
+
+
+@pytest.mark.parametrize("name", sorted(RIGHT))
+def test_a_check_on_several_inputs_names_each_of_them(name):
+    """Notebooks 1 and 2's checks label their inputs, one short distinct label each, said with what was
+    expected; a check on one input needs none."""
+    ex = EXERCISES[name]
+    if name not in {"spiral_arm", "class_scores", "softmax_probs", "softmax_loss_l2", "loss_from_scores"}:
+        return
+    if len(ex.cases()) == 1:
+        assert ex.labels == ()
+    else:
+        assert len(ex.labels) == len(ex.cases()) == len(set(ex.labels))
+
+
+def test_the_verdict_names_the_input_where_the_result_differs(capsys):
+    _, out = run_check("loss_from_scores", lse_log_of_probs, capsys)
+    assert re.search(r"expected: loss = \d+\.\d{4} where the correct class is 800 behind\n", out)
+    _, out = run_check("softmax_probs", softmax_overflow, capsys)
+    assert "expected: probs of shape (2, 3) on scores near 1000, every entry finite" in out
+    _, out = run_check("spiral_arm", arm_step_four_over_n, capsys)
+    assert "expected: arm of shape (7, 2) with j = 1, N = 7\n" in out
+    unlabelled = dataclasses.replace(EXERCISES["softmax_loss_l2"], labels=())
+    unlabelled.check(loss_without_l2)
+    assert re.search(r"expected: loss = \d+\.\d{4} on these inputs\n", capsys.readouterr().out)
 
 
 def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):

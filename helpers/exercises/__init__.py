@@ -4,13 +4,16 @@ Each check calls the learner's function on small inputs chosen so that the
 common mistakes give different answers (unit-scale weights and ``reg`` 0.1
 rather than the course's ``0.01 * randn`` start, where a missing L2 term does
 not show; scores near 1000, where ``np.exp`` overflows without the max shift;
-a square score matrix, where a lost ``keepdims`` still broadcasts). Then:
+a row spanning 3000, where a shift by its mean overflows too; a square score
+matrix, where a lost ``keepdims`` still broadcasts; numbers of examples other
+than the notebook's 300). Then:
 
 * right: one line says so, and the check returns the learner's function;
 * not written yet (it raises ``NotImplementedError``): one line says so, and the
   check returns the ``helpers`` version, so that the cells below still run;
 * wrong: it says what was expected and what was received (a shape, or a value
-  such as the loss), and names the mistake whose result matches, found by
+  such as the loss) on the first input where they differ, named if the check
+  has several ("on scores near 1000"), and names the mistake whose result matches, found by
   running each known mistake on the same inputs. It returns the ``helpers``
   version too. Expected arrays are never printed, only their shapes and
   properties.

@@ -59,6 +59,8 @@ class Exercise:
     prepare: Callable | None = None     # the learner's result in the reference's form (e.g. a list of losses
                                         # as an array), applied before comparing; it must accept anything
     in_place: str = "in_place"          # the hint for an argument changed in place
+    labels: tuple = ()                  # with several cases: what each is, said with what was expected
+                                        # ("on scores near 1000"); without: "on these inputs" for a number
 
     def check(self, func):
         """Print the verdict; return ``func`` if it is right, else the helpers version."""
@@ -122,31 +124,33 @@ class Exercise:
         return messages.changed_in_place(names, self.in_place)
 
     def _first_difference(self, expected, received):
-        """Lines saying what was expected and received, for the first input where they differ."""
-        for exp, got in zip(expected, received, strict=True):
+        """Lines saying what was expected and received, for the first input where they differ (named by
+        its label, if the exercise gives its cases labels)."""
+        for i, (exp, got) in enumerate(zip(expected, received, strict=True)):
             got = self._as_result(got)
             if same(got, exp):
                 continue
+            where = self.labels[i] if self.labels else ""
             if isinstance(got, BaseException):
-                return messages.raised(self, exp, got)
+                return messages.raised(self, exp, got, where)
             if len(self.outputs) > 1:
                 if not isinstance(got, (tuple, list)) or len(got) != len(self.outputs):
-                    return messages.wrong_count(self.outputs, got)
+                    return messages.wrong_count(self.outputs, got, where)
                 if all(np.ndim(e) == 0 for e in exp):      # several numbers: say which are not right
                     return messages.numbers_differ(self.outputs, [same(g, e) for e, g in zip(exp, got, strict=True)],
-                                                   got)
+                                                   got, where)
                 for name, e, g in zip(self.outputs, exp, got, strict=True):
                     if not same(g, e):
-                        return self._differs(name, e, g)
-            return self._differs(self.outputs[0], exp, got)
+                        return self._differs(name, e, g, where)
+            return self._differs(self.outputs[0], exp, got, where)
         return []
 
-    def _differs(self, name, exp, got):
+    def _differs(self, name, exp, got, where=""):
         """Lines on one output that differs; for a dict with the right keys, on its first entry that does."""
         if isinstance(exp, dict) and isinstance(got, dict) and got.keys() == exp.keys():
             key = next(k for k in exp if not same(got[k], exp[k]))
-            return self._differs(f"{name}['{key}']", exp[key], got[key])
-        return messages.differs(self, name, exp, got)
+            return self._differs(f"{name}['{key}']", exp[key], got[key], where)
+        return messages.differs(self, name, exp, got, where)
 
     def _likely_mistake(self, cases, expected, received):
         """The hint key of the first mutant whose results are the learner's, else what the properties

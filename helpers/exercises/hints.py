@@ -16,6 +16,13 @@ HINTS = {
                      "and a column sum (1, K), so they broadcast the right way.",
     "overflow": "np.exp overflows on big scores (above about 709) and gives inf and then NaN: "
                 "subtract each row's maximum before exponentiating.",
+    "shift_not_max": "each row is shifted by another value than its maximum (its mean or minimum?): "
+                     "where a row's scores spread far, a score stays far above it and np.exp overflows. "
+                     "Only the maximum makes the largest exponent e^0 = 1.",
+    "n_global": "the result is right only on 300 examples, as many as the notebook's X: the number of "
+                "examples is read from outside the function. Count the rows of the array passed in.",
+    "n_from_columns": "the result is right only where n = K: the number of examples n is the number of "
+                      "rows of the array passed in, not of its columns.",
     "in_place": "an argument was changed in place, so the cells that use it afterwards see other values: "
                 "compute new arrays instead (for example start from a .copy()).",
     "calls_helpers": "write the computation with NumPy yourself: "
@@ -26,10 +33,18 @@ HINTS = {
                       "with the two coordinates as its columns.",
     "arm_sin_cos": "sin and cos are swapped: a point is (r sin t, r cos t).",
     "arm_no_four": "the angles sweep 1 radian instead of 4: arm j runs from 4j to 4(j+1).",
+    "arm_degrees": "the angles are taken as degrees: np.sin and np.cos work in radians, "
+                   "and arm j runs from 4j to 4(j+1) radians, with no conversion.",
+    "arm_step": "the angles advance by 4/N from point to point, so the last falls short of 4(j+1): "
+                "N points from 4j to 4(j+1), both ends included, are 4/(N-1) apart.",
     "arm_no_noise": "the angles have no noise: "
                     "each angle gets Gaussian noise of standard deviation 0.2, drawn from rng.",
     "arm_noise_scale": "the noise is not scaled: its standard deviation is 0.2, not 1.",
+    "arm_two_draws": "each coordinate has noise of its own: a point is (r sin t, r cos t) with one "
+                     "noisy angle t, so draw the N normals once and use them in both.",
     "arm_radius": "the radii are not spread evenly from 0 to 1 over the N points.",
+    "arm_base_angles": "the radii are right but the angles are off by more than noise: before the noise, "
+                       "they run evenly over the N points, in radians, from 4j to 4(j+1).",
     "arm_other_draws": "the radii are right but the angles' noise differs: draw exactly N standard normals "
                        "from the rng passed in (not from np.random), and nothing else.",
 
@@ -61,9 +76,12 @@ HINTS = {
                       "one example's K scores, along its row (axis 1).",
     "lse_lost_keepdims": "the row maxima lost their kept dimension: as shape (n,) they are subtracted along "
                          "the columns; with keepdims=True, shape (n, 1), each row loses its own maximum.",
-    "lse_shift_unbalanced": "the row maximum is taken out and put back unevenly: ln sum_k e^f_k is f_max plus "
+    "lse_shift_unbalanced": "the row maximum is taken out and put back unevenly (or with the wrong sign): "
+                            "ln sum_k e^f_k is f_max plus "
                             "ln sum_k e^(f_k - f_max). Add f_max back and subtract the correct class's own score, "
                             "or subtract its shifted score and add nothing back.",
+    "lse_no_correct_score": "the correct class's score is not subtracted: L_i is the log-sum-exp of "
+                            "row i minus f_(i,y_i), the score of its correct class.",
     "lse_not_averaged": "these are the n examples' losses L_i, one each: the loss is their mean, a single number.",
     "log_probability_not_loss": "this is the mean log-probability ln p, which is at most 0: the loss is its "
                                 "negative, -ln p, which is at least 0 for every example.",

@@ -73,32 +73,33 @@ def argument_names(func, indices):
 
 
 # ---------------------------------------------------------------- a result that differs
-def raised(exercise, exp, exc):
-    """The learner's code raised ``exc`` where ``exp`` was expected."""
+def raised(exercise, exp, exc, where=""):
+    """The learner's code raised ``exc`` where ``exp`` was expected (on the input ``where`` names)."""
     text = str(exc).strip()
-    return [f"expected: {_expected(exercise, exp)}",
+    return [f"expected: {_expected(exercise, exp, where)}",
             f"received: {type(exc).__name__}: {text.splitlines()[0] if text else ''}"]
 
 
-def wrong_count(outputs, got):
-    return [f"expected: {len(outputs)} values, {', '.join(outputs)}",
+def wrong_count(outputs, got, where=""):
+    return [f"expected: {len(outputs)} values, {', '.join(outputs)}{_on(where)}",
             f"received: {describe_received(got)}"]
 
 
-def differs(exercise, name, exp, got):
+def differs(exercise, name, exp, got, where=""):
     """The output ``name`` of ``exercise`` is ``got`` where ``exp`` was expected: a number (the loss),
-    an array, or a dict of arrays (the parameters)."""
+    an array, or a dict of arrays (the parameters); ``where`` names the input ("on scores near 1000"),
+    empty if the exercise does not label its inputs."""
     if isinstance(exp, dict):
-        return _dict_differs(name, exp, got)
+        return _dict_differs(name, exp, got, where)
     if exercise.scalar or not isinstance(exp, np.ndarray):
-        return _number_differs(name, exp, got)
-    return _array_differs(name, exp, got, exercise.relative)
+        return _number_differs(name, exp, got, where)
+    return _array_differs(name, exp, got, exercise.relative, where)
 
 
-def numbers_differ(outputs, right, got):
+def numbers_differ(outputs, right, got, where=""):
     """Several numbers were expected (a circuit's gradients) and ``got`` holds as many values, not all
     of them right (``right``, one flag each): which ones, never what they should be."""
-    expected = f"expected: {len(outputs)} numbers, {', '.join(outputs)}"
+    expected = f"expected: {len(outputs)} numbers, {', '.join(outputs)}{_on(where)}"
     odd = [f"{name} is {describe_received(g)}" if not _is_number(g) else f"{name} is {float(g)}"
            for name, g in zip(outputs, got, strict=True) if not _is_number(g) or not np.isfinite(g)]
     if odd:                           # not numbers, or NaN or infinite ones: that is the whole story
@@ -113,14 +114,19 @@ def _is_number(value):
             and isinstance(value, (float, int, np.floating, np.integer, np.ndarray)))
 
 
-def _expected(exercise, exp):
+def _on(where):
+    """`` on scores near 1000``: the input a verdict speaks of, or nothing if the exercise names none."""
+    return f" {where}" if where else ""
+
+
+def _expected(exercise, exp, where=""):
     if isinstance(exp, tuple) and all(np.ndim(e) == 0 for e in exp):
-        return f"{len(exp)} numbers, {', '.join(exercise.outputs)}"
+        return f"{len(exp)} numbers, {', '.join(exercise.outputs)}{_on(where)}"
     if isinstance(exp, tuple):
-        return ", ".join(_expected_one(n, e) for n, e in zip(exercise.outputs, exp, strict=True))
+        return ", ".join(_expected_one(n, e) for n, e in zip(exercise.outputs, exp, strict=True)) + _on(where)
     if exercise.scalar:
-        return f"{exercise.outputs[0]} = {float(exp):.4f} on these inputs"
-    return _expected_one(exercise.outputs[0], exp)
+        return f"{exercise.outputs[0]} = {float(exp):.4f} {where or 'on these inputs'}"
+    return _expected_one(exercise.outputs[0], exp) + _on(where)
 
 
 def _expected_one(name, exp):
@@ -131,35 +137,36 @@ def _expected_one(name, exp):
     return f"{name} of shape {exp.shape}"
 
 
-def _number_differs(name, exp, got):
+def _number_differs(name, exp, got, where=""):
     if np.ndim(got) == 0 and isinstance(got, (float, int, np.floating, np.integer, np.ndarray)):
-        return [f"expected: {name} = {float(exp):.4f} on these inputs",
+        return [f"expected: {name} = {float(exp):.4f} {where or 'on these inputs'}",
                 f"received: {name} = {float(got):.4f}"]
-    return [f"expected: {name}, a single number",
+    return [f"expected: {name}, a single number{_on(where)}",
             f"received: {describe_received(got)}"]
 
 
-def _dict_differs(name, exp, got):
+def _dict_differs(name, exp, got, where=""):
     """A dict (the parameters) was expected, and ``got`` is no dict or has other keys; where both have the
     same keys, the engine speaks of the first entry that differs instead."""
-    return [f"expected: {name}, a dict of {', '.join(exp)}",
+    return [f"expected: {name}, a dict of {', '.join(exp)}{_on(where)}",
             f"received: {describe_received(got)}"]
 
 
-def _array_differs(name, exp, got, relative):
+def _array_differs(name, exp, got, relative, where=""):
+    on = _on(where)
     if isinstance(got, list):
-        return [f"expected: {name}, a NumPy array of shape {exp.shape}",
+        return [f"expected: {name}, a NumPy array of shape {exp.shape}{on}",
                 "received: a list; build the result with NumPy operations, or wrap it in np.array(...)"]
     if not isinstance(got, np.ndarray):
-        return [f"expected: {name}, an array of shape {np.shape(exp)}",
+        return [f"expected: {name}, an array of shape {np.shape(exp)}{on}",
                 f"received: {describe_received(got)}"]
     if got.shape != exp.shape:
-        return [f"expected: {name} of shape {exp.shape}",
+        return [f"expected: {name} of shape {exp.shape}{on}",
                 f"received: {describe_received(got)}"] + _shape_note(exp.shape, got.shape)
     if got.dtype.kind in "fc" and not np.all(np.isfinite(got)):
-        return [f"expected: {name} of shape {exp.shape}, every entry finite",
+        return [f"expected: {name} of shape {exp.shape}{on}, every entry finite",
                 f"received: {describe_received(got)}"]
-    return [f"expected: {name} of shape {exp.shape}",
+    return [f"expected: {name} of shape {exp.shape}{on}",
             f"received: the right shape, but {_how_far(exp, got, relative)}"]
 
 
