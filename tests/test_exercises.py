@@ -5,6 +5,7 @@ accepted, every line fits nbgrader's feedback, and under nbgrader's grading the 
 import copy
 import dataclasses
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,6 +13,8 @@ import pytest
 from helpers import course, exercises
 import helpers
 from helpers.exercises import EXERCISES, HINTS, WIDTH
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 @pytest.fixture(autouse=True)
@@ -53,9 +56,9 @@ def loss_from_scores(scores, y):
     return np.mean(log_sum_exp - scores[np.arange(len(y)), y])
 
 
-def neuron_backward(x0, x1, w0, w1, b, dh):
+def neuron_backward(x0, x1, w0, w1, b, da):
     z = w0 * x0 + w1 * x1 + b
-    dz = dh if z > 0 else 0.0        # max gate
+    dz = da if z > 0 else 0.0        # max gate
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
@@ -200,9 +203,9 @@ def scores_by_affine(X, W, b):
     return helpers.affine_forward(X, W, b)[0]
 
 
-def neuron_by_layers(x0, x1, w0, w1, b, dh):
+def neuron_by_layers(x0, x1, w0, w1, b, da):
     z = np.array([[w0 * x0 + w1 * x1 + b]])
-    dz = helpers.relu_backward(np.array([[dh]]), np.maximum(z, 0))
+    dz = helpers.relu_backward(np.array([[da]]), np.maximum(z, 0))
     return w0 * dz[0, 0], w1 * dz[0, 0], x0 * dz[0, 0], x1 * dz[0, 0], dz[0, 0]
 
 
@@ -452,34 +455,39 @@ def dW_no_reg(X, dscores, W, reg):
     return X.T @ dscores, dscores.sum(axis=0, keepdims=True)
 
 
-def neuron_no_upstream(x0, x1, w0, w1, b, dh):
+def neuron_no_upstream(x0, x1, w0, w1, b, da):
     dz = 1.0 if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
-def neuron_mul_swapped(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+def neuron_mul_swapped(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return x0 * dz, x1 * dz, w0 * dz, w1 * dz, dz
 
 
-def neuron_mul_as_add(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+def neuron_mul_as_add(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return dz, dz, dz, dz, dz
 
 
-def neuron_add_divided(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+def neuron_add_divided(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
     share = dz / 3           # "distributes equally", read as "divides"
     return w0 * share, w1 * share, x0 * share, x1 * share, share
 
 
-def neuron_max_both(x0, x1, w0, w1, b, dh):
-    dz = dh                  # max(0, z) passes to z whatever z is
+def neuron_max_both(x0, x1, w0, w1, b, da):
+    dz = da                  # max(0, z) passes to z whatever z is
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
-def neuron_max_wrong_side(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b < 0 else 0.0
+def neuron_max_wrong_side(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b < 0 else 0.0
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
+def neuron_max_on_gradient(x0, x1, w0, w1, b, da):
+    dz = max(0.0, da)        # a ReLU on the gradient: it passes where da > 0, whatever z was
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
@@ -927,6 +935,7 @@ MISTAKES = [
     ("neuron_backward", neuron_add_divided, "add_divided"),
     ("neuron_backward", neuron_max_both, "max_both"),
     ("neuron_backward", neuron_max_wrong_side, "max_wrong_side"),
+    ("neuron_backward", neuron_max_on_gradient, "max_on_gradient"),
     ("score_gradient", dscores_sum_not_mean, "grad_no_mean"),
     ("score_gradient", dscores_no_minus_one, "no_minus_one"),
     ("score_gradient", dscores_unnormalised, "unnormalised"),
@@ -1188,6 +1197,7 @@ def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):
 
     _, out = run_check("class_scores", broken, capsys)
     assert "received: ValueError: operands could not be broadcast" in out
+    assert "no known mistake" not in out     # an exception is the whole story: no formula to compare with
 
 
 def test_not_a_function(capsys):
@@ -1220,31 +1230,53 @@ def test_the_neuron_check_says_which_gradients_are_wrong_but_not_their_values(ca
 def test_the_neuron_check_names_what_came_back(returned, received, capsys):
     _, out = run_check("neuron_backward", lambda *args: returned, capsys)
     assert "not right yet" in out and received in out and "Traceback" not in out
+    if "values" in received:         # another number of values: no formula to compare with, no advice to
+        assert "no known mistake" not in out
 
 
 def test_an_exception_in_the_neurons_backward_pass_is_reported(capsys):
-    def broken(x0, x1, w0, w1, b, dh):
-        dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    def broken(x0, x1, w0, w1, b, da):
+        dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
         return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz / (w0 - w0)
     _, out = run_check("neuron_backward", broken, capsys)
     assert "expected: 5 numbers, dx0, dx1, dw0, dw1, db" in out
     assert "received: ZeroDivisionError: float division by zero" in out and "Traceback" not in out
+    assert "no known mistake" not in out     # an exception is the whole story
 
 
-def test_the_neuron_gradients_may_come_back_as_a_list_or_as_0_d_arrays(capsys):
-    for shape in (list, lambda values: tuple(np.array(v) for v in values)):
+def test_the_neuron_gradients_may_come_back_as_a_list_an_array_or_0_d_arrays(capsys):
+    for shape in (list, np.array, lambda values: tuple(np.array(v) for v in values)):
         def answer(*args, shape=shape):
             return shape(neuron_backward(*args))
         returned, out = run_check("neuron_backward", answer, capsys)
         assert returned is answer and out == "\u2714 neuron_backward: right.\n"
+    # an array of the five that is wrong is judged on its numbers, like a tuple
+    _, out = run_check("neuron_backward", lambda *args: np.array(neuron_mul_swapped(*args)), capsys)
+    assert "received: dx0, dx1, dw0, dw1 not right; db right" in out
+    assert "likely mistake: " + HINTS["mul_swapped"] in " ".join(out.split())
+    # but not one of another shape
+    _, out = run_check("neuron_backward", lambda *args: np.array([neuron_backward(*args)]), capsys)
+    assert "expected: 5 values" in out and "received: an array of shape (1, 5)" in out
 
 
 def test_the_neuron_reference_agrees_with_the_scalar_chain_rule():
     """The helpers version runs the array layers on one example; the written-out circuit must agree."""
     for args in EXERCISES["neuron_backward"].cases():
         np.testing.assert_allclose(EXERCISES["neuron_backward"].reference(*args), neuron_backward(*args))
-    on, off = EXERCISES["neuron_backward"].cases()
+    on, off, on_pushed_up = EXERCISES["neuron_backward"].cases()
     assert on[2] * on[0] + on[3] * on[1] + on[4] > 0 > off[2] * off[0] + off[3] * off[1] + off[4]
+    assert on_pushed_up[2] * on_pushed_up[0] + on_pushed_up[3] * on_pushed_up[1] + on_pushed_up[4] > 0
+    assert on[5] < 0 < off[5] and on_pushed_up[5] > 0
+
+
+def test_a_max_gate_switched_by_the_gradients_sign_needs_the_third_neuron():
+    """On the first two neurons the gradient's sign is the opposite of z's, so a ReLU applied to the
+    gradient gives the same numbers as a max gate passing where z <= 0; the third one tells them apart."""
+    ex = EXERCISES["neuron_backward"]
+    cases = ex.cases()
+    on_gradient, wrong_side = (ex.results(f, cases) for f in (neuron_max_on_gradient, neuron_max_wrong_side))
+    assert ex.agrees(on_gradient[:2], wrong_side[:2])
+    assert not ex.agrees(on_gradient[2:], wrong_side[2:])
 
 
 # ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored

@@ -69,7 +69,7 @@ HINTS = {
                                 "negative, -ln p, which is at least 0 for every example.",
 
     # ------------------------------------------------ ex6_neuron_backward
-    "no_upstream": "the gradients are not multiplied by the upstream gradient dh: by the chain rule each "
+    "no_upstream": "the gradients are not multiplied by the upstream gradient da: by the chain rule each "
                    "gate multiplies the gradient arriving from above by its own local gradient.",
     "mul_swapped": "a multiply gate's local gradients are swapped: the gradient on one input of w x is "
                    "the other input's value (on w it is x, on x it is w), times the upstream gradient.",
@@ -81,6 +81,9 @@ HINTS = {
                 "the larger of its inputs, so z gets it only where z > 0, and 0 elsewhere.",
     "max_wrong_side": "the max gate passes the gradient on the wrong side: z gets it where z > 0 "
                       "(the neuron is on), and 0 where z <= 0.",
+    "max_on_gradient": "the max gate is switched by the sign of the gradient, not by its forward input z: "
+                       "z gets the whole upstream gradient, whatever its sign, where z > 0 (the neuron was on), "
+                       "and 0 where z <= 0.",
 
     # ------------------------------------------------ ex7_score_gradient
     "grad_no_mean": "the gradient is not divided by n: the loss is a mean over the n examples, "

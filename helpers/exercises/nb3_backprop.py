@@ -11,32 +11,42 @@ from .nb2_softmax import naive_softmax, shifted_exp
 
 
 # ---------------------------------------------------------------- ex6_neuron_backward: a scalar circuit
-def neuron_backward_by_layers(x0, x1, w0, w1, b, dh):
-    """The gradients of the neuron h = max(0, w0 x0 + w1 x1 + b), scaled by the upstream gradient dh:
+def neuron_backward_by_layers(x0, x1, w0, w1, b, da):
+    """The gradients of the neuron a = max(0, w0 x0 + w1 x1 + b), scaled by the upstream gradient da:
     ``(dx0, dx1, dw0, dw1, db)``, computed by the array layers on one example (1, 2) and one unit."""
     z, affine_cache = affine_forward(np.array([[x0, x1]]), np.array([[w0], [w1]]), np.array([[b]]))
     _, relu_cache = relu_forward(z)
-    dX, dW, db = affine_backward(relu_backward(np.array([[dh]], dtype=float), relu_cache), affine_cache)
+    dX, dW, db = affine_backward(relu_backward(np.array([[da]], dtype=float), relu_cache), affine_cache)
     return dX[0, 0], dX[0, 1], dW[0, 0], dW[1, 0], db[0, 0]
 
 
 def _neuron_cases():
-    """One neuron that is on (z = 2.12) with dh = -2, where every gate's mistake shows, and one that
-    is off (z = -1.15) with dh = 1.5, where only the max gate's do. No two inputs are equal."""
-    return [(1.5, -0.4, 0.8, -2.5, -0.08, -2.0), (-0.7, 2.0, 1.3, -0.3, 0.36, 1.5)]
+    """A neuron that is on (z = 2.12) with da = -2, where every gate's mistake shows; one that is off
+    (z = -1.15) with da = 1.5, where only the max gate's do; and one that is on (z = 0.88) with da = 0.8,
+    so that the gradient's sign is not always the opposite of z's (a max gate switched by the gradient's
+    sign would pass the first two). No two inputs are equal."""
+    return [(1.5, -0.4, 0.8, -2.5, -0.08, -2.0), (-0.7, 2.0, 1.3, -0.3, 0.36, 1.5),
+            (0.6, 1.7, -0.9, 1.1, -0.45, 0.8)]
 
 
-def _neuron_back(x0, x1, w0, w1, b, dh, *, upstream=True, gate="max", share=1.0, multiply="swap"):
+def _neuron_back(x0, x1, w0, w1, b, da, *, upstream=True, gate="max", share=1.0, multiply="swap"):
     """The neuron's backward pass gate by gate, or one of its known mistakes."""
     z = w0 * x0 + w1 * x1 + b
-    passes = {"max": z > 0, "both": True, "wrong_side": z <= 0}[gate]
-    dz = (dh if upstream else 1.0) * float(passes)           # the max gate
+    passes = {"max": z > 0, "both": True, "wrong_side": z <= 0, "gradient": da > 0}[gate]
+    dz = (da if upstream else 1.0) * float(passes)           # the max gate
     dsum = share * dz                                         # the add gate, to each of its three inputs
     if multiply == "swap":                                    # each multiply gate: the other input's value
         return w0 * dsum, w1 * dsum, x0 * dsum, x1 * dsum, dsum
     if multiply == "own":
         return x0 * dsum, x1 * dsum, w0 * dsum, w1 * dsum, dsum
     return dsum, dsum, dsum, dsum, dsum                       # "pass": as if it were an add gate
+
+
+def _five_numbers(got):
+    """The five gradients as one 1-D array of length 5 stand for the tuple of them."""
+    if isinstance(got, np.ndarray) and got.shape == (5,):
+        return tuple(got)
+    return got
 
 
 NEURON = Exercise(
@@ -50,9 +60,11 @@ NEURON = Exercise(
         ("add_divided", lambda *a: _neuron_back(*a, share=1 / 3)),
         ("max_both", lambda *a: _neuron_back(*a, gate="both")),
         ("max_wrong_side", lambda *a: _neuron_back(*a, gate="wrong_side")),
+        ("max_on_gradient", lambda *a: _neuron_back(*a, gate="gradient")),
     ],
     outputs=("dx0", "dx1", "dw0", "dw1", "db"),
     forbidden=("affine_backward", "relu_backward", "numerical_gradient", "gradient_errors", "loss_and_grads"),
+    prepare=_five_numbers,
 )
 
 
@@ -239,8 +251,9 @@ UPDATE = Exercise(
 
 # ---------------------------------------------------------------- the checks their grade cells call
 def check_neuron_backward(neuron_backward):
-    """Check ``neuron_backward(x0, x1, w0, w1, b, dh)``, returning ``dx0, dx1, dw0, dw1, db``: the
-    gradients of h = max(0, w0 x0 + w1 x1 + b), each times the upstream gradient dh."""
+    """Check ``neuron_backward(x0, x1, w0, w1, b, da)``, returning ``dx0, dx1, dw0, dw1, db`` (a tuple, a list
+    or a 1-D array of the five): the gradients of a = max(0, w0 x0 + w1 x1 + b), each times the upstream
+    gradient da."""
     return NEURON.check(neuron_backward)
 
 
