@@ -455,6 +455,22 @@ def dW_no_reg(X, dscores, W, reg):
     return X.T @ dscores, dscores.sum(axis=0, keepdims=True)
 
 
+def dscores_global_max(scores, y):
+    e = np.exp(scores - np.max(scores))      # the whole array's maximum
+    d = e / e.sum(axis=1, keepdims=True)
+    d[np.arange(len(y)), y] -= 1
+    return d / len(y)
+
+
+def dW_divided_by_n(X, dscores, W, reg):
+    return X.T @ dscores / X.shape[0] + reg * W, dscores.sum(axis=0, keepdims=True)
+
+
+def dW_db_divided_by_n(X, dscores, W, reg):
+    n = X.shape[0]
+    return X.T @ dscores / n + reg * W, np.sum(dscores, axis=0, keepdims=True) / n
+
+
 def neuron_no_upstream(x0, x1, w0, w1, b, da):
     dz = 1.0 if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
@@ -645,6 +661,17 @@ def numgrad_fixed_step(f, x, eps):
         down = f()
         x[ix] = old
         grad[ix] = (up - down) / (2 * h)
+    return grad
+
+
+def numgrad_lowered_back(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        x[ix] += eps
+        up = f()
+        x[ix] -= eps             # "lower it": back to x, not to x - eps
+        down = f()
+        grad[ix] = (up - down) / (2 * eps)
     return grad
 
 
@@ -941,6 +968,7 @@ MISTAKES = [
     ("score_gradient", dscores_unnormalised, "unnormalised"),
     ("score_gradient", dscores_raw_scores, "unnormalised"),
     ("score_gradient", dscores_overflow, "overflow"),
+    ("score_gradient", dscores_global_max, "global_max"),
     ("softmax_probs", softmax_overflow, "overflow"),
     ("softmax_probs", softmax_wrong_axis, "wrong_axis"),
     ("softmax_probs", softmax_lost_keepdims, "lost_keepdims"),
@@ -949,6 +977,8 @@ MISTAKES = [
     ("linear_backward", db_wrong_axis, "wrong_axis"),
     ("linear_backward", db_lost_keepdims, "lost_keepdims"),
     ("linear_backward", dW_no_reg, "no_reg_grad"),
+    ("linear_backward", dW_divided_by_n, "divided_twice"),
+    ("linear_backward", dW_db_divided_by_n, "divided_twice"),
     ("gradient_descent_update", update_wrong_sign, "wrong_sign"),
     ("hidden_activation", relu_forward_not_applied, "relu_not_applied"),
     ("hidden_activation", relu_forward_wrong_side, "relu_wrong_side"),
@@ -964,6 +994,7 @@ MISTAKES = [
     ("spiral_arm", arm_global_noise, "arm_other_draws"),
     ("numerical_gradient", numgrad_one_sided, "one_sided"),
     ("numerical_gradient", numgrad_backward, "one_sided"),
+    ("numerical_gradient", numgrad_lowered_back, "lowered_back_to_x"),
     ("numerical_gradient", numgrad_over_eps, "no_two"),
     ("numerical_gradient", numgrad_reversed, "difference_reversed"),
     ("numerical_gradient", numgrad_left_at_minus, "not_restored"),
@@ -1056,7 +1087,7 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
 def test_every_listed_mistake_has_a_test():
     listed = {"no_l2", "no_half", "sum_not_mean", "grad_no_mean", "no_minus_one", "unnormalised",
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
-              "wrong_sign", "overflow",
+              "wrong_sign", "overflow", "global_max", "divided_twice",
               # the whole network: a missing ReLU mask, dW2 from X, L2 on the biases, probs changed in
               # place and reused, and a training loop without its step size or its L2 gradient
               "dW2_from_X", "l2_biases", "probs_reused", "no_step_size", "loop_no_reg_grad"}
@@ -1267,6 +1298,17 @@ def test_the_neuron_reference_agrees_with_the_scalar_chain_rule():
     assert on[2] * on[0] + on[3] * on[1] + on[4] > 0 > off[2] * off[0] + off[3] * off[1] + off[4]
     assert on_pushed_up[2] * on_pushed_up[0] + on_pushed_up[3] * on_pushed_up[1] + on_pushed_up[4] > 0
     assert on[5] < 0 < off[5] and on_pushed_up[5] > 0
+
+
+def test_a_shift_by_the_whole_arrays_maximum_needs_rows_far_apart():
+    """Big scores alone do not catch it (their rows' maxima lie within about 600 of each other, and
+    e^-600 does not underflow): the rows about 2000 apart do, where its exponentials of a whole row are 0."""
+    ex = EXERCISES["score_gradient"]
+    cases = ex.cases()
+    right = ex.results(ex.reference, cases)
+    shifted = ex.results(dscores_global_max, cases)
+    assert ex.agrees(shifted[:2], right[:2]) and not ex.agrees(shifted[2:], right[2:])
+    assert np.all(np.isfinite(right[2])) and np.isnan(shifted[2]).any()
 
 
 def test_a_max_gate_switched_by_the_gradients_sign_needs_the_third_neuron():

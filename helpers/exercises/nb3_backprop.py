@@ -70,10 +70,20 @@ NEURON = Exercise(
 
 # ---------------------------------------------------------------- ex7_score_gradient: dscores
 def _dscores_cases():
+    """Small scores; big ones, where np.exp overflows; and rows about 2000 apart, where a shift by the
+    array's maximum leaves the lower rows' exponentials all 0 (and a shift by each row's does not)."""
     rng = seeded_rng(9)
     big = 300.0 * rng.standard_normal((5, 3)) + 700.0
+    apart = 2.0 * rng.standard_normal((4, 3)) + np.array([[2000.0], [0.0], [1990.0], [-15.0]])
     return [(2.0 * rng.standard_normal((6, 3)), shuffled_labels(6, 3, 10)),
-            (big, shuffled_labels(5, 3, 11))]
+            (big, shuffled_labels(5, 3, 11)),
+            (apart, shuffled_labels(4, 3, 23))]
+
+
+def _global_shift_softmax(scores):
+    """Softmax with every score shifted by the largest of the whole array, not of its row."""
+    e = np.exp(scores - scores.max())
+    return e / e.sum(axis=1, keepdims=True)
 
 
 def _dscores(probs, y, *, minus=1.0, mean=True, columns=False):
@@ -98,6 +108,7 @@ DSCORES = Exercise(
         ("unnormalised", lambda s, y: _dscores(s, y)),
         ("overflow", lambda s, y: _dscores(naive_softmax(s), y)),
         ("lost_keepdims", lambda s, y: _dscores(shifted_exp(s) / shifted_exp(s).sum(axis=1), y)),
+        ("global_max", lambda s, y: _dscores(_global_shift_softmax(s), y)),
     ],
     outputs=("dscores",),
     forbidden=("softmax", "log_softmax", "softmax_loss", "loss_and_grads"),
@@ -112,13 +123,14 @@ def _backward_case():
     return [(X, dscores, rng.standard_normal((2, 3)), 0.1)]
 
 
-def _lin_back(X, dscores, W, reg, *, reg_factor=1.0, transpose=False, db_axis=0, keepdims=True):
+def _lin_back(X, dscores, W, reg, *, reg_factor=1.0, transpose=False, db_axis=0, keepdims=True, dW_over=1, db_over=1):
+    """dW and db, or one of their known mistakes (``dW_over``, ``db_over``: a further division, by n)."""
     dW = (dscores.T @ X).T if not transpose else dscores.T @ X
     if transpose:
         dW = dW + reg_factor * reg * W.T
     else:
-        dW = dW + reg_factor * reg * W
-    return dW, dscores.sum(axis=db_axis, keepdims=keepdims)
+        dW = dW / dW_over + reg_factor * reg * W
+    return dW, dscores.sum(axis=db_axis, keepdims=keepdims) / db_over
 
 
 LINEAR_BACKWARD = Exercise(
@@ -133,6 +145,8 @@ LINEAR_BACKWARD = Exercise(
         ("lost_keepdims", lambda X, d, W, reg: _lin_back(X, d, W, reg, keepdims=False)),
         ("wrong_axis", lambda X, d, W, reg: _lin_back(X, d, W, reg, db_axis=1)),
         ("wrong_axis", lambda X, d, W, reg: _lin_back(X, d, W, reg, db_axis=1, keepdims=False)),
+        ("divided_twice", lambda X, d, W, reg: _lin_back(X, d, W, reg, dW_over=len(X))),
+        ("divided_twice", lambda X, d, W, reg: _lin_back(X, d, W, reg, dW_over=len(X), db_over=len(X))),
     ],
     outputs=("dW", "db"),
     forbidden=("affine_backward", "loss_and_grads"),
@@ -179,17 +193,19 @@ def _numgrad_cases():
     return [(_ReadsX(_wavy, x), x, 1e-5), (_ReadsX(_TinySoftmaxLoss(), W), W, 1e-2)]
 
 
-def _nudge_loop(f, x, eps, *, one_sided=False, divisor=2.0, sign=1.0, leave=0.0, step=None):
-    """The centred difference, one entry at a time, or one of its known mistakes."""
+def _nudge_loop(f, x, eps, *, lowered=-1.0, divisor=2.0, sign=1.0, leave=0.0, step=None):
+    """The centred difference, one entry at a time, or one of its known mistakes: ``lowered`` 0 evaluates
+    f at x itself, not at x - eps, as a one-sided difference does (divided by eps, ``divisor`` 1) or an
+    entry raised by eps and then lowered by eps back to x (still divided by 2 eps)."""
     eps = eps if step is None else step
     grad = np.zeros_like(x, dtype=np.float64)
     for ix in np.ndindex(x.shape):
         saved = x[ix]
         x[ix] = saved + eps
         f_plus = f()
-        x[ix] = saved if one_sided else saved - eps
+        x[ix] = saved + lowered * eps
         f_minus = f()
-        grad[ix] = sign * (f_plus - f_minus) / (eps if one_sided else divisor * eps)
+        grad[ix] = sign * (f_plus - f_minus) / (divisor * eps)
         x[ix] = saved + leave * eps
     return grad
 
@@ -209,8 +225,9 @@ NUMERICAL_GRADIENT = Exercise(
     reference=numerical_gradient,
     cases=_numgrad_cases,
     mutants=[
-        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, eps, one_sided=True)),
-        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, -eps, one_sided=True)),   # backward
+        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, eps, lowered=0.0, divisor=1.0)),
+        ("one_sided", lambda f, x, eps: _nudge_loop(f, x, -eps, lowered=0.0, divisor=1.0)),   # backward
+        ("lowered_back_to_x", lambda f, x, eps: _nudge_loop(f, x, eps, lowered=0.0)),
         ("no_two", lambda f, x, eps: _nudge_loop(f, x, eps, divisor=1.0)),
         ("difference_reversed", lambda f, x, eps: _nudge_loop(f, x, eps, sign=-1.0)),
         ("all_at_once", _all_at_once),
