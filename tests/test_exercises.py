@@ -2,11 +2,13 @@
 nothing of the expected arrays is printed, a call to the helpers function an exercise rebuilds is not
 accepted, every line fits nbgrader's feedback, and under nbgrader's grading the verdict goes to stderr
 (a score of 0) while the cells below still get the helpers version."""
+import ast
 import copy
 import dataclasses
 import re
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -1319,6 +1321,39 @@ def test_a_max_gate_switched_by_the_gradients_sign_needs_the_third_neuron():
     on_gradient, wrong_side = (ex.results(f, cases) for f in (neuron_max_on_gradient, neuron_max_wrong_side))
     assert ex.agrees(on_gradient[:2], wrong_side[:2])
     assert not ex.agrees(on_gradient[2:], wrong_side[2:])
+
+
+def _names_bound(tree):
+    """The names a piece of code binds: assigned, looped over, defined or imported (not inside functions)."""
+    names = set()
+    for node in tree.body if isinstance(tree, ast.Module) else []:
+        for sub in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else [node]:
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+            elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)):
+                names.add(sub.name)
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
+    return names
+
+
+def _locals_of(source):
+    """The names the functions defined in ``source`` assign inside their bodies."""
+    return {sub.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef)
+            for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)}
+
+
+def test_no_cell_before_the_neuron_exercise_leaves_its_intermediate_values_as_globals():
+    """A neuron_backward that forgets to compute z would read a global z left by the forward pass (5, so
+    on), and pass the check's neuron that is on: the cells before it bind none of the circuit's values."""
+    nb = nbformat.read(NOTEBOOKS / "03_backprop.ipynb", as_version=4)
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+    solution = nb.cells[ids.index("ex6_neuron_backward")]
+    before = [cell.source for cell in nb.cells[:ids.index("ex6_neuron_backward")] if cell.cell_type == "code"]
+    globals_before = set().union(*(_names_bound(ast.parse(source)) for source in before))
+    intermediate = (_locals_of(solution.source) | set().union(*map(_locals_of, before))) - {"x0", "x1", "w0", "w1", "b"}
+    assert {"z", "dz"} <= intermediate
+    assert not globals_before & intermediate, sorted(globals_before & intermediate)
 
 
 # ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored
