@@ -81,6 +81,10 @@ PUSH_CMAP = plt.cm.RdBu_r
 CIRCUIT_FORWARD, CIRCUIT_BACKWARD = "#0072B2", "#B84A00"
 CIRCUIT_COLUMN = 1.7  # the distance between a circuit's columns of gates, in rows
 
+# A label holding the indicator 𝟙: at the axis labels' 10 points mathtext's double stroke blurs, in a saved
+# figure, into a bold 1 (the series' vector of ones); from 12 points on it shows
+INDICATOR_FONTSIZE = 14
+
 # Loss curves: the line style tells the data apart (training solid, held out dashed); the colour
 # tells the runs or settings apart, from SETTING_COLOURS: near-black, then colours that none of
 # the course's three classes has (they are the playground's classes 3-5, never on a loss plot).
@@ -394,7 +398,7 @@ def plot_circuit(gates, values, grads, *, labels=None, ax=None, title=None):
     values : ``{name: number}``, the forward value of every name.
     grads : ``{name: number}``, the gradient of the circuit's output on each name (the output's own
         is the upstream gradient that the backward pass starts from). A name without one, such as
-        the constant 0 of ``max(0, z)``, has no gradient drawn; with ``{}``, the forward pass alone.
+        a wire of a forward-only figure, has no gradient drawn; with ``{}``, the forward pass alone.
     labels : ``{name: text}``, how to write each input and the output (default: the name itself).
 
     Values are written in ``CIRCUIT_FORWARD`` (blue), gradients in ``CIRCUIT_BACKWARD`` (dark orange);
@@ -419,12 +423,13 @@ def plot_circuit(gates, values, grads, *, labels=None, ax=None, title=None):
         (x0, y0), (x1, y1) = start, end
         ax.annotate("", xy=end, xytext=start,
                     arrowprops={"arrowstyle": "-|>", "color": "0.25", "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0})
-        # the value on the wire's upper side, the gradient on its lower side, a little before its middle
+        # the value on the wire's upper side, the gradient on its lower side, a quarter of the way along:
+        # wires that meet at a gate are still far apart there, so each label sits by its own wire
         length = np.hypot(x1 - x0, y1 - y0)
         nx, ny = -(y1 - y0) / length, (x1 - x0) / length
         if ny < 0:
             nx, ny = -nx, -ny
-        xm, ym = x0 + 0.45 * (x1 - x0), y0 + 0.45 * (y1 - y0)
+        xm, ym = x0 + 0.25 * (x1 - x0), y0 + 0.25 * (y1 - y0)
         side = "left" if nx > 0.3 else "right" if nx < -0.3 else "center"
         other = {"left": "right", "right": "left", "center": "center"}[side]
         value = ax.text(xm + 0.1 * nx, ym + 0.1 * ny, _circuit_number(values[name]), color=CIRCUIT_FORWARD, fontsize=11,
@@ -509,7 +514,7 @@ def plot_score_gradients(X, dscores, *, axes=None, title=None, y=None):
     axes.flat[0].set_ylabel("$x_1$")
     figure = axes.flat[0].figure
     colorbar = figure.colorbar(scatters[0], ax=list(axes.flat), shrink=0.8)
-    colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = \mathbb{1}(y_i = k) - p_{ik}$")
+    colorbar.set_label(r"$-n\,\partial L/\partial f_{ik} = \mathbb{1}(y_i = k) - p_{ik}$", fontsize=INDICATOR_FONTSIZE)
     if y is not None:
         handles = [Line2D([], [], linestyle="", marker=CLASS_MARKERS[c], markersize=6 * np.sqrt(MARKER_SCALE[c]),
                           markerfacecolor="white", markeredgecolor="black", label=f"class {c}")

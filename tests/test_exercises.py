@@ -2,10 +2,13 @@
 nothing of the expected arrays is printed, a call to the helpers function an exercise rebuilds is not
 accepted, every line fits nbgrader's feedback, and under nbgrader's grading the verdict goes to stderr
 (a score of 0) while the cells below still get the helpers version."""
+import ast
 import copy
 import dataclasses
 import re
+from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -13,6 +16,8 @@ from helpers import course, exercises
 import helpers
 from helpers.exercises import EXERCISES, HINTS, WIDTH
 from helpers.exercises.engine import same
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
 
 @pytest.fixture(autouse=True)
@@ -54,9 +59,9 @@ def loss_from_scores(scores, y):
     return np.mean(log_sum_exp - scores[np.arange(len(y)), y])
 
 
-def neuron_backward(x0, x1, w0, w1, b, dh):
+def neuron_backward(x0, x1, w0, w1, b, da):
     z = w0 * x0 + w1 * x1 + b
-    dz = dh if z > 0 else 0.0        # max gate
+    dz = da if z > 0 else 0.0        # max gate
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
@@ -201,9 +206,9 @@ def scores_by_affine(X, W, b):
     return helpers.affine_forward(X, W, b)[0]
 
 
-def neuron_by_layers(x0, x1, w0, w1, b, dh):
+def neuron_by_layers(x0, x1, w0, w1, b, da):
     z = np.array([[w0 * x0 + w1 * x1 + b]])
-    dz = helpers.relu_backward(np.array([[dh]]), np.maximum(z, 0))
+    dz = helpers.relu_backward(np.array([[da]]), np.maximum(z, 0))
     return w0 * dz[0, 0], w1 * dz[0, 0], x0 * dz[0, 0], x1 * dz[0, 0], dz[0, 0]
 
 
@@ -453,34 +458,55 @@ def dW_no_reg(X, dscores, W, reg):
     return X.T @ dscores, dscores.sum(axis=0, keepdims=True)
 
 
-def neuron_no_upstream(x0, x1, w0, w1, b, dh):
+def dscores_global_max(scores, y):
+    e = np.exp(scores - np.max(scores))      # the whole array's maximum
+    d = e / e.sum(axis=1, keepdims=True)
+    d[np.arange(len(y)), y] -= 1
+    return d / len(y)
+
+
+def dW_divided_by_n(X, dscores, W, reg):
+    return X.T @ dscores / X.shape[0] + reg * W, dscores.sum(axis=0, keepdims=True)
+
+
+def dW_db_divided_by_n(X, dscores, W, reg):
+    n = X.shape[0]
+    return X.T @ dscores / n + reg * W, np.sum(dscores, axis=0, keepdims=True) / n
+
+
+def neuron_no_upstream(x0, x1, w0, w1, b, da):
     dz = 1.0 if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
-def neuron_mul_swapped(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+def neuron_mul_swapped(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return x0 * dz, x1 * dz, w0 * dz, w1 * dz, dz
 
 
-def neuron_mul_as_add(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+def neuron_mul_as_add(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
     return dz, dz, dz, dz, dz
 
 
-def neuron_add_divided(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+def neuron_add_divided(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
     share = dz / 3           # "distributes equally", read as "divides"
     return w0 * share, w1 * share, x0 * share, x1 * share, share
 
 
-def neuron_max_both(x0, x1, w0, w1, b, dh):
-    dz = dh                  # max(0, z) passes to z whatever z is
+def neuron_max_both(x0, x1, w0, w1, b, da):
+    dz = da                  # max(0, z) passes to z whatever z is
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
-def neuron_max_wrong_side(x0, x1, w0, w1, b, dh):
-    dz = dh if w0 * x0 + w1 * x1 + b < 0 else 0.0
+def neuron_max_wrong_side(x0, x1, w0, w1, b, da):
+    dz = da if w0 * x0 + w1 * x1 + b < 0 else 0.0
+    return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
+
+
+def neuron_max_on_gradient(x0, x1, w0, w1, b, da):
+    dz = max(0.0, da)        # a ReLU on the gradient: it passes where da > 0, whatever z was
     return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz
 
 
@@ -638,6 +664,17 @@ def numgrad_fixed_step(f, x, eps):
         down = f()
         x[ix] = old
         grad[ix] = (up - down) / (2 * h)
+    return grad
+
+
+def numgrad_lowered_back(f, x, eps):
+    grad = np.zeros(x.shape)
+    for ix in np.ndindex(x.shape):
+        x[ix] += eps
+        up = f()
+        x[ix] -= eps             # "lower it": back to x, not to x - eps
+        down = f()
+        grad[ix] = (up - down) / (2 * eps)
     return grad
 
 
@@ -1060,11 +1097,13 @@ MISTAKES = [
     ("neuron_backward", neuron_add_divided, "add_divided"),
     ("neuron_backward", neuron_max_both, "max_both"),
     ("neuron_backward", neuron_max_wrong_side, "max_wrong_side"),
+    ("neuron_backward", neuron_max_on_gradient, "max_on_gradient"),
     ("score_gradient", dscores_sum_not_mean, "grad_no_mean"),
     ("score_gradient", dscores_no_minus_one, "no_minus_one"),
     ("score_gradient", dscores_unnormalised, "unnormalised"),
     ("score_gradient", dscores_raw_scores, "unnormalised"),
     ("score_gradient", dscores_overflow, "overflow"),
+    ("score_gradient", dscores_global_max, "global_max"),
     ("softmax_probs", softmax_overflow, "overflow"),
     ("softmax_probs", softmax_wrong_axis, "wrong_axis"),
     ("softmax_probs", softmax_lost_keepdims, "lost_keepdims"),
@@ -1073,6 +1112,8 @@ MISTAKES = [
     ("linear_backward", db_wrong_axis, "wrong_axis"),
     ("linear_backward", db_lost_keepdims, "lost_keepdims"),
     ("linear_backward", dW_no_reg, "no_reg_grad"),
+    ("linear_backward", dW_divided_by_n, "divided_twice"),
+    ("linear_backward", dW_db_divided_by_n, "divided_twice"),
     ("gradient_descent_update", update_wrong_sign, "wrong_sign"),
     ("hidden_activation", relu_forward_not_applied, "relu_not_applied"),
     ("hidden_activation", relu_forward_wrong_side, "relu_wrong_side"),
@@ -1096,6 +1137,7 @@ MISTAKES = [
     ("spiral_arm", arm_degrees_and_other_draws, "arm_base_angles"),
     ("numerical_gradient", numgrad_one_sided, "one_sided"),
     ("numerical_gradient", numgrad_backward, "one_sided"),
+    ("numerical_gradient", numgrad_lowered_back, "lowered_back_to_x"),
     ("numerical_gradient", numgrad_over_eps, "no_two"),
     ("numerical_gradient", numgrad_reversed, "difference_reversed"),
     ("numerical_gradient", numgrad_left_at_minus, "not_restored"),
@@ -1189,7 +1231,7 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
 def test_every_listed_mistake_has_a_test():
     listed = {"no_l2", "no_half", "sum_not_mean", "grad_no_mean", "no_minus_one", "unnormalised",
               "switch_wrong_side", "switch_not_applied", "transposed", "wrong_axis", "lost_keepdims",
-              "wrong_sign", "overflow",
+              "wrong_sign", "overflow", "global_max", "divided_twice",
               # the whole network: a missing ReLU mask, dW2 from X, L2 on the biases, probs changed in
               # place and reused, and a training loop without its step size or its L2 gradient
               "dW2_from_X", "l2_biases", "probs_reused", "no_step_size", "loop_no_reg_grad"}
@@ -1416,6 +1458,7 @@ def test_an_exception_in_the_learners_code_is_reported_not_raised(capsys):
 
     _, out = run_check("class_scores", broken, capsys)
     assert "received: ValueError: operands could not be broadcast" in out
+    assert "no known mistake" not in out     # an exception is the whole story: no formula to compare with
 
 
 def test_not_a_function(capsys):
@@ -1448,31 +1491,97 @@ def test_the_neuron_check_says_which_gradients_are_wrong_but_not_their_values(ca
 def test_the_neuron_check_names_what_came_back(returned, received, capsys):
     _, out = run_check("neuron_backward", lambda *args: returned, capsys)
     assert "not right yet" in out and received in out and "Traceback" not in out
+    if "values" in received:         # another number of values: no formula to compare with, no advice to
+        assert "no known mistake" not in out
 
 
 def test_an_exception_in_the_neurons_backward_pass_is_reported(capsys):
-    def broken(x0, x1, w0, w1, b, dh):
-        dz = dh if w0 * x0 + w1 * x1 + b > 0 else 0.0
+    def broken(x0, x1, w0, w1, b, da):
+        dz = da if w0 * x0 + w1 * x1 + b > 0 else 0.0
         return w0 * dz, w1 * dz, x0 * dz, x1 * dz, dz / (w0 - w0)
     _, out = run_check("neuron_backward", broken, capsys)
     assert "expected: 5 numbers, dx0, dx1, dw0, dw1, db" in out
     assert "received: ZeroDivisionError: float division by zero" in out and "Traceback" not in out
+    assert "no known mistake" not in out     # an exception is the whole story
 
 
-def test_the_neuron_gradients_may_come_back_as_a_list_or_as_0_d_arrays(capsys):
-    for shape in (list, lambda values: tuple(np.array(v) for v in values)):
+def test_the_neuron_gradients_may_come_back_as_a_list_an_array_or_0_d_arrays(capsys):
+    for shape in (list, np.array, lambda values: tuple(np.array(v) for v in values)):
         def answer(*args, shape=shape):
             return shape(neuron_backward(*args))
         returned, out = run_check("neuron_backward", answer, capsys)
         assert returned is answer and out == "\u2714 neuron_backward: right.\n"
+    # an array of the five that is wrong is judged on its numbers, like a tuple
+    _, out = run_check("neuron_backward", lambda *args: np.array(neuron_mul_swapped(*args)), capsys)
+    assert "received: dx0, dx1, dw0, dw1 not right; db right" in out
+    assert "likely mistake: " + HINTS["mul_swapped"] in " ".join(out.split())
+    # but not one of another shape
+    _, out = run_check("neuron_backward", lambda *args: np.array([neuron_backward(*args)]), capsys)
+    assert "expected: 5 values" in out and "received: an array of shape (1, 5)" in out
 
 
 def test_the_neuron_reference_agrees_with_the_scalar_chain_rule():
     """The helpers version runs the array layers on one example; the written-out circuit must agree."""
     for args in EXERCISES["neuron_backward"].cases():
         np.testing.assert_allclose(EXERCISES["neuron_backward"].reference(*args), neuron_backward(*args))
-    on, off = EXERCISES["neuron_backward"].cases()
+    on, off, on_pushed_up = EXERCISES["neuron_backward"].cases()
     assert on[2] * on[0] + on[3] * on[1] + on[4] > 0 > off[2] * off[0] + off[3] * off[1] + off[4]
+    assert on_pushed_up[2] * on_pushed_up[0] + on_pushed_up[3] * on_pushed_up[1] + on_pushed_up[4] > 0
+    assert on[5] < 0 < off[5] and on_pushed_up[5] > 0
+
+
+def test_a_shift_by_the_whole_arrays_maximum_needs_rows_far_apart():
+    """Big scores alone do not catch it (their rows' maxima lie within about 600 of each other, and
+    e^-600 does not underflow): the rows about 2000 apart do, where its exponentials of a whole row are 0."""
+    ex = EXERCISES["score_gradient"]
+    cases = ex.cases()
+    right = ex.results(ex.reference, cases)
+    shifted = ex.results(dscores_global_max, cases)
+    assert ex.agrees(shifted[:2], right[:2]) and not ex.agrees(shifted[2:], right[2:])
+    assert np.all(np.isfinite(right[2])) and np.isnan(shifted[2]).any()
+
+
+def test_a_max_gate_switched_by_the_gradients_sign_needs_the_third_neuron():
+    """On the first two neurons the gradient's sign is the opposite of z's, so a ReLU applied to the
+    gradient gives the same numbers as a max gate passing where z <= 0; the third one tells them apart."""
+    ex = EXERCISES["neuron_backward"]
+    cases = ex.cases()
+    on_gradient, wrong_side = (ex.results(f, cases) for f in (neuron_max_on_gradient, neuron_max_wrong_side))
+    assert ex.agrees(on_gradient[:2], wrong_side[:2])
+    assert not ex.agrees(on_gradient[2:], wrong_side[2:])
+
+
+def _names_bound(tree):
+    """The names a piece of code binds: assigned, looped over, defined or imported (not inside functions)."""
+    names = set()
+    for node in tree.body if isinstance(tree, ast.Module) else []:
+        for sub in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.ClassDef)) else [node]:
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store):
+                names.add(sub.id)
+            elif isinstance(sub, (ast.FunctionDef, ast.ClassDef)):
+                names.add(sub.name)
+            elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+                names.update((alias.asname or alias.name).split(".")[0] for alias in sub.names)
+    return names
+
+
+def _locals_of(source):
+    """The names the functions defined in ``source`` assign inside their bodies."""
+    return {sub.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.FunctionDef)
+            for sub in ast.walk(node) if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)}
+
+
+def test_no_cell_before_the_neuron_exercise_leaves_its_intermediate_values_as_globals():
+    """A neuron_backward that forgets to compute z would read a global z left by the forward pass (5, so
+    on), and pass the check's neuron that is on: the cells before it bind none of the circuit's values."""
+    nb = nbformat.read(NOTEBOOKS / "03_backprop.ipynb", as_version=4)
+    ids = [cell.metadata.get("nbgrader", {}).get("grade_id") for cell in nb.cells]
+    solution = nb.cells[ids.index("ex6_neuron_backward")]
+    before = [cell.source for cell in nb.cells[:ids.index("ex6_neuron_backward")] if cell.cell_type == "code"]
+    globals_before = set().union(*(_names_bound(ast.parse(source)) for source in before))
+    intermediate = (_locals_of(solution.source) | set().union(*map(_locals_of, before))) - {"x0", "x1", "w0", "w1", "b"}
+    assert {"z", "dz"} <= intermediate
+    assert not globals_before & intermediate, sorted(globals_before & intermediate)
 
 
 # ------------------------------------------------------------ the numerical gradient: x nudged in place, then restored

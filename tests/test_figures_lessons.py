@@ -3,45 +3,77 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb, to_rgba
+from matplotlib.text import Annotation
 
 from helpers import softmax, softmax_loss
 from helpers.plotting import (CIRCUIT_BACKWARD, CIRCUIT_FORWARD, CLASS_MARKERS, PUSH_CMAP, class_colour,
                               plot_circuit, plot_loss_curve, plot_score_gradients, plot_softmax_sweep)
 
-# notebook 3's neuron h = max(0, w0 x0 + w1 x1 + b), as a circuit
+# notebook 3's neuron a = max(0, w0 x0 + w1 x1 + b), as a circuit
 NEURON = [("p0", "×", ("w0", "x0")), ("p1", "×", ("w1", "x1")), ("z", "+", ("p0", "p1", "b")),
-          ("h", "max", ("zero", "z"))]
+          ("a", "max", ("zero", "z"))]
 
 
 def test_a_circuit_shows_each_wires_value_above_it_and_its_gradient_below():
     values = {"x0": 2.0, "x1": -3.0, "w0": -1.0, "w1": -2.0, "b": 1.0, "p0": -2.0, "p1": 6.0, "z": 5.0,
-              "zero": 0.0, "h": 5.0}
-    grads = {"h": 1.0, "z": 1.0, "p0": 1.0, "p1": 1.0, "b": 1.0, "w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0}
-    ax, texts = plot_circuit(NEURON, values, grads, labels={"h": "$h$", "zero": "0"}, title="A neuron")
+              "zero": 0.0, "a": 5.0}
+    grads = {"a": 1.0, "z": 1.0, "p0": 1.0, "p1": 1.0, "b": 1.0, "w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0,
+             "zero": 0.0}                        # z > 0: the max gate passes nothing to its constant input
+    ax, texts = plot_circuit(NEURON, values, grads, labels={"a": "$a$", "zero": "0"}, title="A neuron")
     assert set(texts) == set(values)
     def written(number):                         # three significant digits, with a true minus sign
         return f"{number:.3g}".replace("-", "\u2212")
 
     for name, (value, gradient) in texts.items():
         assert value.get_text() == written(values[name]) and value.get_color() == CIRCUIT_FORWARD
-        if name == "zero":                       # a constant: no gradient drawn
-            assert gradient is None
-            continue
         assert gradient.get_text() == written(grads[name]) and gradient.get_color() == CIRCUIT_BACKWARD
         assert value.get_position()[1] > gradient.get_position()[1]      # the value above, the gradient below
+    # a wire without a gradient has none drawn: the forward pass alone
+    _, forward_only = plot_circuit(NEURON, values, {})
+    assert all(gradient is None for _, gradient in forward_only.values())
     # the gates from left to right in the order of the computation, the inputs left of their gates
     gates = {t.get_text(): t.get_position() for t in ax.texts if t.get_text() in {"×", "+", "max"}}
     assert gates["×"][0] < gates["+"][0] < gates["max"][0]
-    labels = [t for t in ax.texts if t.get_text() in {"$h$", "0", "w0", "x0"}]
-    assert {t.get_text() for t in labels} == {"$h$", "0", "w0", "x0"}
+    labels = [t for t in ax.texts if t.get_text() in {"$a$", "0", "w0", "x0"}]
+    assert {t.get_text() for t in labels} == {"$a$", "0", "w0", "x0"}
     assert ax.get_title() == "A neuron" and not ax.axison
+
+
+def _segment_to_box(start, end, box):
+    """The distance in pixels from the segment start-end to the rectangle box (0 if they meet)."""
+    t = np.linspace(0.0, 1.0, 400)[:, None]
+    points = start + t * (end - start)
+    dx = np.maximum(np.maximum(box.x0 - points[:, 0], 0), points[:, 0] - box.x1)
+    dy = np.maximum(np.maximum(box.y0 - points[:, 1], 0), points[:, 1] - box.y1)
+    return np.hypot(dx, dy).min()
+
+
+def test_each_number_of_a_circuit_sits_by_its_own_wire():
+    """Where wires meet at a gate, a number halfway along sat between two wires (w0's gradient just above
+    x0's value): every number must be at least three times as far from any other wire as from its own."""
+    values = {"x0": 2.0, "x1": -3.0, "w0": -1.0, "w1": -2.0, "b": 1.0, "p0": -2.0, "p1": 6.0, "z": 5.0,
+              "zero": 0.0, "a": 5.0}
+    grads = {"a": 1.0, "z": 1.0, "p0": 1.0, "p1": 1.0, "b": 1.0, "w0": 2.0, "x0": -1.0, "w1": -3.0, "x1": -2.0,
+             "zero": 0.0}
+    ax, texts = plot_circuit(NEURON, values, grads, labels={"a": "$a$", "zero": "0"})
+    ax.figure.canvas.draw()
+    renderer = ax.figure.canvas.get_renderer()
+    arrows = [t for t in ax.texts if isinstance(t, Annotation)]      # one wire per name, drawn in its order
+    assert len(arrows) == len(texts)
+    wires = {name: (ax.transData.transform(a.xyann), ax.transData.transform(a.xy)) for name, a in zip(texts, arrows)}
+    for name, pair in texts.items():
+        for text in pair:
+            box = text.get_window_extent(renderer)
+            own = _segment_to_box(*wires[name], box)
+            nearest_other = min(_segment_to_box(*wire, box) for other, wire in wires.items() if other != name)
+            assert nearest_other >= 3 * max(own, 1.0), (name, text.get_text(), own, nearest_other)
 
 
 def test_a_circuit_rejects_missing_values():
     with pytest.raises(ValueError, match="gates must list at least one gate"):
         plot_circuit([], {}, {})
     with pytest.raises(ValueError, match=r"values must give every wire's value; missing \['p1', 'z'\]"):
-        plot_circuit(NEURON, {"x0": 1, "x1": 1, "w0": 1, "w1": 1, "b": 1, "p0": 1, "zero": 0, "h": 1}, {})
+        plot_circuit(NEURON, {"x0": 1, "x1": 1, "w0": 1, "w1": 1, "b": 1, "p0": 1, "zero": 0, "a": 1}, {})
 
 
 def test_softmax_sweep_draws_each_probability_against_the_varied_score():
@@ -94,6 +126,8 @@ def test_score_gradients_colour_each_point_by_its_push_on_each_class(spiral):
         assert ax.get_title() == f"score of class {k}"
     assert colorbar.mappable is scatters[0]
     assert r"\mathbb{1}(y_i = k) - p_{ik}" in colorbar.ax.get_ylabel()   # the indicator, drawn as 𝟙
+    # large enough for its double stroke to show: at 10 points it reads as a bold 1, the vector of ones
+    assert colorbar.ax.yaxis.label.get_fontsize() >= 12
     assert axes[0].figure.get_suptitle() == "At the start"
     # with the labels, each point has its class's shape, and a legend names the shapes
     fig = axes[0].figure

@@ -94,7 +94,11 @@ class Exercise:
         if any(isinstance(g, list) and isinstance(e, np.ndarray) for g, e in zip(received, expected, strict=True)):
             return "wrong", lines    # a list, not an array: that is the whole story
         key = self._likely_mistake(cases, expected, received)
-        return "wrong", lines + [messages.likely_mistake(key) if key else messages.NO_KNOWN_MISTAKE]
+        if key:
+            return "wrong", lines + [messages.likely_mistake(key)]
+        if self._malformed(expected, received):
+            return "wrong", lines    # an exception, or another number of values: that is the whole story
+        return "wrong", lines + [messages.NO_KNOWN_MISTAKE]
 
     def results(self, func, cases):
         """What ``func`` gives on each of ``cases``: its result, or the exception it raised."""
@@ -144,6 +148,18 @@ class Exercise:
                         return self._differs(name, e, g, where)
             return self._differs(self.outputs[0], exp, got, where)
         return []
+
+    def _malformed(self, expected, received):
+        """Whether the first result that differs is an exception, or not as many values as the
+        exercise returns: no formula to compare with, so no advice to compare with one."""
+        for exp, got in zip(expected, received, strict=True):
+            got = self._as_result(got)
+            if same(got, exp):
+                continue
+            if isinstance(got, BaseException):
+                return True
+            return len(self.outputs) > 1 and (not isinstance(got, (tuple, list)) or len(got) != len(self.outputs))
+        return False
 
     def _differs(self, name, exp, got, where=""):
         """Lines on one output that differs; for a dict with the right keys, on its first entry that does."""

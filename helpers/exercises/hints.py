@@ -87,7 +87,7 @@ HINTS = {
                                 "negative, -ln p, which is at least 0 for every example.",
 
     # ------------------------------------------------ ex6_neuron_backward
-    "no_upstream": "the gradients are not multiplied by the upstream gradient dh: by the chain rule each "
+    "no_upstream": "the gradients are not multiplied by the upstream gradient da: by the chain rule each "
                    "gate multiplies the gradient arriving from above by its own local gradient.",
     "mul_swapped": "a multiply gate's local gradients are swapped: the gradient on one input of w x is "
                    "the other input's value (on w it is x, on x it is w), times the upstream gradient.",
@@ -99,6 +99,9 @@ HINTS = {
                 "the larger of its inputs, so z gets it only where z > 0, and 0 elsewhere.",
     "max_wrong_side": "the max gate passes the gradient on the wrong side: z gets it where z > 0 "
                       "(the neuron is on), and 0 where z <= 0.",
+    "max_on_gradient": "the max gate is switched by the sign of the gradient, not by its forward input z: "
+                       "z gets the whole upstream gradient, whatever its sign, where z > 0 (the neuron was on), "
+                       "and 0 where z <= 0.",
 
     # ------------------------------------------------ ex7_score_gradient
     "grad_no_mean": "the gradient is not divided by n: the loss is a mean over the n examples, "
@@ -109,15 +112,23 @@ HINTS = {
                         "the example's correct class, by indexing rows and columns with two index arrays.",
     "unnormalised": "dscores is computed from unnormalised scores: "
                     "turn the scores into softmax probabilities (each row summing to 1) first.",
+    "global_max": "the scores are shifted by the largest score of the whole array, not of each row: "
+                  "in a row far below it every exponential underflows to 0, and 0 / 0 is NaN. "
+                  "Shift each row by its own maximum.",
 
     # ------------------------------------------------ ex8_linear_backward
     "no_reg_grad": "the regularisation gradient is missing: the L2 term (1/2) reg sum(W^2) adds reg times W to dW.",
     "half_reg_grad": "the regularisation gradient carries a stray 1/2: "
                      "the derivative of (1/2) reg sum(W^2) is reg times W.",
+    "divided_twice": "a gradient is divided by n once more: dscores already holds the mean's 1/n, so dW and db "
+                     "add up the examples' contributions, with no further division.",
 
     # ------------------------------------------------ ex9_numerical_gradient
     "one_sided": "a one-sided difference, f at x + eps (or x - eps) against f at x: its error shrinks only "
                  "like eps. The centred one takes f at x + eps and at x - eps.",
+    "lowered_back_to_x": "the second value is f at x, not at x - eps: an entry raised by eps and then lowered "
+                         "by eps is back where it started. Set it to its saved value minus eps, "
+                         "2 eps below the first point.",
     "no_two": "the difference is divided by eps, but x + eps and x - eps are 2 eps apart: divide by 2 eps.",
     "difference_reversed": "the difference is taken the wrong way round, which flips the gradient's sign: "
                            "f at x + eps minus f at x - eps.",
