@@ -835,6 +835,39 @@ def back_db_lost_keepdims(dscores, X, hidden_layer, params, reg):
     return dW, relu_switch(dscores @ params["W2"].T, hidden_layer).sum(axis=0), dW2, db2
 
 
+def back_course_reg_lines(dscores, X, hidden_layer, params, reg):
+    """The course's last lines, dW2 += reg * W2 and dW += reg * W, after a second_layer_backward that has it."""
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    dW, db = X.T @ dz, dz.sum(axis=0, keepdims=True)
+    dW2 += reg * params["W2"]
+    dW += reg * params["W"]
+    return dW, db, dW2, db2
+
+
+def back_l2_on_b(dscores, X, hidden_layer, params, reg):
+    dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
+    return dW, db + reg * params["b"], dW2, db2
+
+
+def back_minus_in_the_chain(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = -relu_switch(dhidden, hidden_layer)
+    return X.T @ dz + reg * params["W"], dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def back_mean_again(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    n = X.shape[0]
+    return X.T @ dz / n + reg * params["W"], dz.sum(axis=0, keepdims=True) / n, dW2, db2
+
+
+def back_second_layer_first(dscores, X, hidden_layer, params, reg):
+    dW, db, dW2, db2 = network_backward(dscores, X, hidden_layer, params, reg)
+    return dW2, db2, dW, db
+
+
 def _loop(params, X, y, step_size, reg, num_iters, step):
     """A loop whose update is ``step(params, name, grad)``."""
     params = {name: value.copy() for name, value in params.items()}
@@ -923,6 +956,55 @@ def loop_gradient_once(params, X, y, step_size, reg, num_iters):
 
 def loop_one_step_more(params, X, y, step_size, reg, num_iters):
     return train_network(params, X, y, step_size, reg, num_iters + 1)
+
+
+def loop_step_size_constant(params, X, y, step_size, reg, num_iters):
+    def step(params, name, grad):
+        params[name] -= course.STEP_SIZE * grad     # the notebook's constant, not the argument
+    return _loop(params, X, y, step_size, reg, num_iters, step)
+
+
+def loop_step_over_n(params, X, y, step_size, reg, num_iters):
+    def step(params, name, grad):
+        params[name] -= step_size * grad / len(y)
+    return _loop(params, X, y, step_size, reg, num_iters, step)
+
+
+def loop_reg_zero(params, X, y, step_size, reg, num_iters):
+    return train_network(params, X, y, step_size, 0.0, num_iters)
+
+
+def _loss_at(params, X, y, reg):
+    return network_loss(network_forward(X, params)[0], y, params, reg)[0]
+
+
+def loop_loss_after_step(params, X, y, step_size, reg, num_iters):
+    params = {name: value.copy() for name, value in params.items()}
+    losses = []
+    for _ in range(num_iters):
+        scores, hidden_layer = network_forward(X, params)
+        _, dscores = network_loss(scores, y, params, reg)
+        for name, grad in zip(("W", "b", "W2", "b2"), network_backward(dscores, X, hidden_layer, params, reg)):
+            params[name] -= step_size * grad
+        losses.append(_loss_at(params, X, y, reg))
+    return params, losses
+
+
+def loop_final_loss_too(params, X, y, step_size, reg, num_iters):
+    trained, losses = train_network(params, X, y, step_size, reg, num_iters)
+    return trained, list(losses) + [_loss_at(trained, X, y, reg)]
+
+
+def loop_losses_column(params, X, y, step_size, reg, num_iters):
+    trained, losses = train_network(params, X, y, step_size, reg, num_iters)
+    column = np.zeros((num_iters, 1))
+    column[:, 0] = losses
+    return trained, column
+
+
+def loop_losses_first(params, X, y, step_size, reg, num_iters):
+    trained, losses = train_network(params, X, y, step_size, reg, num_iters)
+    return list(losses), trained
 
 
 def loop_in_place(params, X, y, step_size, reg, num_iters):
@@ -1172,9 +1254,21 @@ MISTAKES = [
     ("network_backward", back_reg_on_biases, "l2_biases"),
     ("network_backward", back_dW_transposed, "transposed"),
     ("network_backward", back_db_lost_keepdims, "lost_keepdims"),
+    ("network_backward", back_course_reg_lines, "reg_twice"),
+    ("network_backward", back_l2_on_b, "l2_biases"),
+    ("network_backward", back_minus_in_the_chain, "backward_sign"),
+    ("network_backward", back_mean_again, "backward_over_n"),
+    ("network_backward", back_second_layer_first, "backward_order"),
     ("train_network", loop_wrong_sign, "wrong_sign"),
-    ("train_network", loop_no_step_size, "no_step_size"),
-    ("train_network", loop_course_step_size, "no_step_size"),
+    ("train_network", loop_no_step_size, "loop_no_step_size"),
+    ("train_network", loop_course_step_size, "loop_no_step_size"),
+    ("train_network", loop_step_size_constant, "loop_no_step_size"),
+    ("train_network", loop_step_over_n, "loop_step_over_n"),
+    ("train_network", loop_reg_zero, "loop_fixed_reg"),
+    ("train_network", loop_loss_after_step, "loop_loss_after_step"),
+    ("train_network", loop_final_loss_too, "loop_extra_loss"),
+    ("train_network", loop_losses_column, "loop_losses_column"),
+    ("train_network", loop_losses_first, "loop_order"),
     ("train_network", loop_weights_only, "loop_missing_update"),
     ("train_network", loop_no_reg_gradient, "loop_no_reg_grad"),
     ("train_network", loop_course_reg, "loop_fixed_reg"),
@@ -1222,7 +1316,9 @@ def test_each_mistake_is_named(name, wrong, hint, capsys):
     assert sum(text in flat for text in HINTS.values()) == 1
     assert returned is EXERCISES[name].reference
     # nothing of the expected arrays is printed: no array reprs, no entry of an expected array
-    assert "[" not in re.sub(r"\['\w+'\]", "", out.replace("[np.arange", ""))   # params['W'] names an entry
+    # (the learner's own line that raised, quoted under "of its cell:", is the learner's code, not ours)
+    own = re.sub(r"of its cell:\n.*\n", "of its cell:\n", out)
+    assert "[" not in re.sub(r"\['\w+'\]", "", own.replace("[np.arange", ""))   # params['W'] names an entry
     if not EXERCISES[name].scalar:
         leaked = [number for number in expected_numbers(name) if number in out]
         assert not leaked, f"expected values printed: {leaked}"
@@ -1234,7 +1330,7 @@ def test_every_listed_mistake_has_a_test():
               "wrong_sign", "overflow", "global_max", "divided_twice",
               # the whole network: a missing ReLU mask, dW2 from X, L2 on the biases, probs changed in
               # place and reused, and a training loop without its step size or its L2 gradient
-              "dW2_from_X", "l2_biases", "probs_reused", "no_step_size", "loop_no_reg_grad"}
+              "dW2_from_X", "l2_biases", "probs_reused", "loop_no_step_size", "loop_no_reg_grad"}
     assert listed <= {hint for _, _, hint in MISTAKES}
     # every mutant of these checks, written out as a learner would
     for name in ("loss_from_scores", "neuron_backward", "numerical_gradient"):
@@ -1709,10 +1805,46 @@ def test_bad_results_of_the_network_get_a_verdict_naming_them(name, wrong, recei
     ("network_backward", lambda d, X, A, params, reg: helpers.affine_backward(d, (A, params["W2"])), "affine_backward"),
     ("train_network", lambda params, X, y, s, reg, n: helpers.train(params, X, y, step_size=s, reg=reg, num_iters=n),
      "train"),
+    # helpers' model functions, reached through their module
+    ("network_forward", lambda X, params: (helpers.models.forward(params, X)[0],
+                                           helpers.models.forward(params, X)[1][1]), "models.forward"),
+    ("network_backward", lambda d, X, A, params, reg: tuple(helpers.models.backward(
+        d, ((X, params["W"]), A, (A, params["W2"])))[k] for k in ("W", "b", "W2", "b2")), "models.backward"),
+    ("second_layer_backward", lambda A, d, W2, reg: (helpers.models.backward(
+        d, ((A, W2), A, (A, W2)))["W2"] + reg * W2, d.sum(axis=0, keepdims=True), d @ W2.T), "models.backward"),
 ])
 def test_a_helpers_shortcut_in_the_network_is_not_right(name, by_helpers, helper, capsys):
     _, out = run_check(name, by_helpers, capsys)
     assert f"a call to helpers.{helper}" in out and "not right yet" in out
+    # the helpers are back in place afterwards, and predict, which calls models.forward inside, still works
+    assert helpers.models.forward.__module__ == "helpers.models" and helpers.models.backward.__name__ == "backward"
+    (X, params), = EXERCISES["network_forward"].cases()
+    assert exercises.check_network_forward(lambda X, params: (helpers.predict(params, X), X)) is not None
+    assert helpers.predict(params, X).shape == (len(X),)
+
+
+def loop_on_helpers_loss_and_grads(params, X, y, step_size, reg, num_iters):
+    params = {name: value.copy() for name, value in params.items()}
+    losses = []
+    for _ in range(num_iters):
+        loss, grads = helpers.loss_and_grads(params, X, y, reg=reg)
+        losses.append(loss)
+        params = {name: params[name] - step_size * grads[name] for name in params}
+    return params, losses
+
+
+def test_the_loop_on_helpers_loss_and_grads_is_pointed_to_the_notebooks(capsys):
+    """The loop rebuilds helpers.train, not loss_and_grads: it is told to step with the notebook's own
+    loss_and_grads, not to write the computation with NumPy."""
+    _, out = run_check("train_network", loop_on_helpers_loss_and_grads, capsys)
+    flat = " ".join(out.split())
+    assert "received: a call to helpers.loss_and_grads" in flat
+    assert "likely mistake: " + HINTS["loop_helpers_pieces"] in flat
+    assert HINTS["calls_helpers"] not in flat and "the helper that this exercise rebuilds" not in flat
+    # helpers.train itself is what the loop rebuilds
+    _, out = run_check("train_network", lambda params, X, y, s, reg, n: helpers.train(
+        params, X, y, step_size=s, reg=reg, num_iters=n), capsys)
+    assert HINTS["calls_helpers"] in " ".join(out.split())
 
 
 def test_arguments_changed_in_place_are_named(capsys):
@@ -1759,3 +1891,106 @@ def test_a_loop_built_on_a_wrong_piece_is_judged_by_its_own_mistake(capsys):
          "    return params, losses\n", namespace)
     _, out = run_check("train_network", namespace["train_network"], capsys)
     assert HINTS["wrong_sign"] in " ".join(out.split())
+
+
+# ------------------------------------------------------------ an exception: the learner's line, and what to do
+def backward_with_a_typo(dscores, X, hidden_layer, params, reg):
+    dW2, db2, dhidden = second_layer_backward(hidden_layer, dscores, params["W2"], reg)
+    dz = relu_switch(dhidden, hidden_layer)
+    dW = X.T @ dz + reg * params["W1"]
+    return dW, dz.sum(axis=0, keepdims=True), dW2, db2
+
+
+def loop_raising_on_a_long_line(params, X, y, step_size, reg, num_iters):
+    return {name: value - step_size * params["no such key"] * np.ones_like(value) for name, value in params.items()}, []
+
+
+def test_an_exception_names_the_learners_line_that_raised_it(capsys):
+    _, out = run_check("network_backward", backward_with_a_typo, capsys)
+    lines = out.splitlines()
+    number = backward_with_a_typo.__code__.co_firstlineno + 3    # in a notebook, the line of the cell
+    at = lines.index(f"  raised in backward_with_a_typo, line {number} of its cell:")
+    assert lines[at - 1] == "  received: KeyError: 'W1'"
+    assert lines[at + 1] == '      dW = X.T @ dz + reg * params["W1"]'
+    assert "read the error and the line that raised it" in " ".join(out.split())
+    assert messages_no_known_mistake() not in " ".join(out.split())
+    # a line too long for nbgrader's feedback is cut to fit
+    _, out = run_check("train_network", loop_raising_on_a_long_line, capsys)
+    number = number_of(loop_raising_on_a_long_line, 1)
+    assert f"raised in loop_raising_on_a_long_line, line {number} of its cell:" in out
+    assert "\u2026" in out and max(len(line) for line in out.splitlines()) <= WIDTH
+
+
+def number_of(func, offset):
+    return func.__code__.co_firstlineno + offset
+
+
+def messages_no_known_mistake():
+    return " ".join(exercises.messages.NO_KNOWN_MISTAKE.split())
+
+
+def test_a_name_not_defined_asks_for_the_cell_that_defines_it(capsys):
+    """A loop run before the cell that defines loss_and_grads: the verdict says which cell to run."""
+    namespace = {"np": np}
+    exec("def train_network(params, X, y, step_size, reg, num_iters):\n"
+         "    params = {k: v.copy() for k, v in params.items()}\n"
+         "    losses = []\n"
+         "    for i in range(num_iters):\n"
+         "        loss, grads = loss_and_grads(params, X, y, reg)\n"
+         "        losses.append(loss)\n"
+         "    return params, losses\n", namespace)
+    _, out = run_check("train_network", namespace["train_network"], capsys)
+    assert "received: NameError: name 'loss_and_grads' is not defined" in out
+    assert "raised in train_network, line 5 of its cell" in out
+    assert "run the cell that defines loss_and_grads first, then this cell again." in out
+    assert "no known mistake" not in out
+
+
+# ------------------------------------------------------------ the loop and the notebook's state
+LOOP_ON_LOSS_AND_GRADS = ("def train_network(params, X, y, step_size, reg, num_iters):\n"
+                          "    params = {k: v.copy() for k, v in params.items()}\n"
+                          "    losses = []\n"
+                          "    for i in range(num_iters):\n"
+                          "        loss, grads = loss_and_grads(params, X, y, reg)\n"
+                          "        losses.append(loss)\n"
+                          "        for k in params:\n"
+                          "            params[k] = params[k] - step_size * grads[k]\n"
+                          "    return params, losses\n")
+
+
+def _notebook(network_forward):
+    """A namespace as notebook 4's kernel holds it: the pieces, the notebook's loss_and_grads built on
+    them (its cell), and the loop stepping with it."""
+    namespace = {"np": np, "network_forward": network_forward, "network_loss": network_loss,
+                 "network_backward": network_backward}
+    exec("def loss_and_grads(params, X, y, reg):\n"
+         "    scores, hidden_layer = network_forward(X, params)\n"
+         "    loss, dscores = network_loss(scores, y, params, reg)\n"
+         "    grads = network_backward(dscores, X, hidden_layer, params, reg)\n"
+         "    return loss, dict(zip(('W', 'b', 'W2', 'b2'), grads))\n" + LOOP_ON_LOSS_AND_GRADS, namespace)
+    return namespace
+
+
+def test_a_piece_changed_after_its_check_is_named_not_the_loop(capsys):
+    """A right loop on the notebook's loss_and_grads, with network_forward redefined wrong after its check:
+    the verdict says to re-run the cells from exercise 14, not that the loop is wrong."""
+    returned, out = run_check("train_network", _notebook(network_forward)["train_network"], capsys)
+    assert out == "\u2714 train_network: right.\n"
+    _, out = run_check("train_network", _notebook(forward_no_relu)["train_network"], capsys)
+    flat = " ".join(out.split())
+    assert "likely mistake: " + HINTS["loop_pieces_changed"] in flat and "not right yet" in out
+    # the loop's own mistake, with the pieces as checked, is still named as such
+    stepping_uphill = _notebook(network_forward)
+    exec(LOOP_ON_LOSS_AND_GRADS.replace("params[k] - step_size", "params[k] + step_size"), stepping_uphill)
+    _, out = run_check("train_network", stepping_uphill["train_network"], capsys)
+    assert HINTS["wrong_sign"] in " ".join(out.split()) and HINTS["loop_pieces_changed"] not in " ".join(out.split())
+
+
+def test_a_loop_matching_no_known_mistake_is_told_about_loops_not_formulas(capsys):
+    def loop_two_steps_each(params, X, y, step_size, reg, num_iters):
+        trained, losses = train_network(params, X, y, step_size, reg, 2 * num_iters)
+        return trained, losses[::2]
+    _, out = run_check("train_network", loop_two_steps_each, capsys)
+    flat = " ".join(out.split())
+    assert " ".join(EXERCISES["train_network"].no_match.split()) in flat
+    assert "formula" not in flat and not any(text in flat for text in HINTS.values())

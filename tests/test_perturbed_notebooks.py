@@ -20,7 +20,7 @@ from helpers import perturb, train
 from helpers.course import NET_ITERS, REG, STEP_SIZE, course_net_setup
 
 ROOT = Path(__file__).resolve().parent.parent
-TRAINS = re.compile(r"\b(train|retrain|Session|Playground)\(")
+TRAINS = re.compile(r"\b(train|train_network|retrain|Session|Playground)\(")
 
 
 def _trains(path):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import messages
-from .running import CalledHelpers, call
+from .running import CalledHelpers, call, where_raised
 
 
 def same(a, b):
@@ -28,13 +28,21 @@ def same(a, b):
     if isinstance(a, tuple) or isinstance(b, tuple):
         return (isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b)
                 and all(same(x, y) for x, y in zip(a, b, strict=True)))
-    if isinstance(a, np.ndarray) != isinstance(b, np.ndarray) and not (np.ndim(a) == np.ndim(b) == 0):
+    if isinstance(a, np.ndarray) != isinstance(b, np.ndarray) and not (_ndim(a) == _ndim(b) == 0):
         return False     # a list where an array belongs breaks the cells below (no .shape)
     try:
         a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
     except (TypeError, ValueError):
         return False
     return a.shape == b.shape and bool(np.allclose(a, b, rtol=1e-6, atol=1e-9, equal_nan=True))
+
+
+def _ndim(value):
+    """``np.ndim(value)``, or None for a ragged list, which no array can hold."""
+    try:
+        return np.ndim(value)
+    except ValueError:
+        return None
 
 
 def _grading():
@@ -61,6 +69,11 @@ class Exercise:
     in_place: str = "in_place"          # the hint for an argument changed in place
     labels: tuple = ()                  # with several cases: what each is, said with what was expected
                                         # ("on scores near 1000"); without: "on these inputs" for a number
+    no_match: str | None = None         # the exercise's own text when no known mistake matches
+    helper_hints: dict | None = None    # hint key of the refusal of a call to one of ``forbidden``, by name
+                                        # (else "calls_helpers")
+    environment: Callable | None = None  # (func, cases) -> a hint key or None: what outside ``func`` (the
+                                         # notebook's state) explains its wrong result, if no mutant matches
 
     def check(self, func):
         """Print the verdict; return ``func`` if it is right, else the helpers version."""
@@ -94,11 +107,16 @@ class Exercise:
         if any(isinstance(g, list) and isinstance(e, np.ndarray) for g, e in zip(received, expected, strict=True)):
             return "wrong", lines    # a list, not an array: that is the whole story
         key = self._likely_mistake(cases, expected, received)
+        if key is None and self.environment:
+            key = self.environment(func, cases)
         if key:
             return "wrong", lines + [messages.likely_mistake(key)]
+        exc = self._raised(expected, received)
+        if exc is not None:
+            return "wrong", lines + [messages.no_match_raised(exc)]
         if self._malformed(expected, received):
-            return "wrong", lines    # an exception, or another number of values: that is the whole story
-        return "wrong", lines + [messages.NO_KNOWN_MISTAKE]
+            return "wrong", lines    # another number of values: that is the whole story
+        return "wrong", lines + [self.no_match or messages.NO_KNOWN_MISTAKE]
 
     def results(self, func, cases):
         """What ``func`` gives on each of ``cases``: its result, or the exception it raised."""
@@ -114,12 +132,20 @@ class Exercise:
             got = tuple(got)
         return self.prepare(got) if self.prepare else got
 
+    def _raised(self, expected, received):
+        """The exception the learner's code raised on the first input where its result differs, else None."""
+        for exp, got in zip(expected, received, strict=True):
+            if not same(self._as_result(got), exp):
+                return got if isinstance(got, BaseException) else None
+        return None
+
     def _refusal(self, func, outcome):
         """Lines refusing a call whatever it returned: one that called a forbidden helper, or left an
         argument changed (``restored`` ones included: those must come back as they were). None if the
         call is not refused."""
         if isinstance(outcome.value, CalledHelpers):
-            return messages.called_helpers(self.name, outcome.value)
+            key = (self.helper_hints or {}).get(str(outcome.value), "calls_helpers")
+            return messages.called_helpers(self.name, outcome.value, key)
         if not outcome.changed:
             return None
         names = messages.argument_names(func, outcome.changed)
@@ -136,7 +162,7 @@ class Exercise:
                 continue
             where = self.labels[i] if self.labels else ""
             if isinstance(got, BaseException):
-                return messages.raised(self, exp, got, where)
+                return messages.raised(self, exp, got, where, where_raised(got))
             if len(self.outputs) > 1:
                 if not isinstance(got, (tuple, list)) or len(got) != len(self.outputs):
                     return messages.wrong_count(self.outputs, got, where)

@@ -188,6 +188,14 @@ HINTS = {
     "dW_from_hidden": "dW is built from hidden_layer: the first layer's input is X.",
     "reg_grad_missing": "a regularisation gradient is missing: the L2 term adds reg times W to dW "
                         "and reg times W2 to dW2.",
+    "reg_twice": "a regularisation gradient is added twice: second_layer_backward already adds reg times W2 "
+                 "to dW2, so only dW still needs its reg times W.",
+    "backward_sign": "a gradient has the wrong sign: the chain rule multiplies local gradients and adds no "
+                     "minus sign; the minus belongs to the update, which steps against the gradient.",
+    "backward_over_n": "a gradient is divided by n again: dscores already carries the 1/n of the mean loss, "
+                       "and the chain rule passes it on to every gradient.",
+    "backward_order": "the gradients come back in another order: dW, db, dW2, db2, "
+                      "the order of the parameters W, b, W2, b2.",
 
     # ------------------------------------------------ ex17_train_network
     "loop_no_reg_grad": "the update leaves out the regularisation gradient: give the backward pass the same reg "
@@ -204,5 +212,21 @@ HINTS = {
                        "with the loss recorded before each.",
     "loop_in_place": "the params passed in were trained in place, so the cells below would start from trained "
                      "weights: train copies of the arrays, and return those.",
+    "loop_no_step_size": "the step is not scaled by the argument step_size: the gradient is used as it is, "
+                         "or scaled by a fixed number (such as the course's STEP_SIZE). Scale it by step_size.",
+    "loop_loss_after_step": "each loss is recorded after its step: record the loss that loss_and_grads gives at "
+                            "the current parameters, before they move.",
+    "loop_extra_loss": "one loss too many: the loss after the last step is recorded as well; "
+                       "record one loss per step, the one before it.",
+    "loop_losses_column": "the losses form a column, shape (num_iters, 1): keep one number per iteration, "
+                          "in a list or in an array of shape (num_iters,).",
+    "loop_step_over_n": "the step is divided by n: the gradients of the mean loss already carry the 1/n, "
+                        "so each step is step_size times the gradient.",
+    "loop_order": "the two values come back in the other order: params first, then losses.",
+    "loop_helpers_pieces": "the loop calls helpers' functions: use the notebook's loss_and_grads above, "
+                           "built on your exercises 14 to 16, not helpers'.",
+    "loop_pieces_changed": "the loop may be right, but the notebook's loss_and_grads no longer agrees with helpers' "
+                           "on these inputs: a function of exercises 14 to 16 was changed after its check. "
+                           "Re-run the cells from exercise 14 down.",
 
 }

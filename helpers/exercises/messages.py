@@ -47,7 +47,12 @@ def not_a_function(name, value):
             f"received: {describe_received(value)}; run the cell that defines {name} first"]
 
 
-def called_helpers(name, helper):
+def called_helpers(name, helper, key="calls_helpers"):
+    """A call to a helper the exercise forbids: by default the one it rebuilds; an exercise may name
+    another hint for a helper it forbids for another reason (``Exercise.helper_hints``)."""
+    if key != "calls_helpers":
+        return [f"expected: {name} built on the notebook's own functions",
+                f"received: a call to helpers.{helper}", likely_mistake(key)]
     return [f"expected: {name} computed with NumPy",
             f"received: a call to helpers.{helper}, the helper that this exercise rebuilds",
             likely_mistake("calls_helpers")]
@@ -73,11 +78,28 @@ def argument_names(func, indices):
 
 
 # ---------------------------------------------------------------- a result that differs
-def raised(exercise, exp, exc, where=""):
-    """The learner's code raised ``exc`` where ``exp`` was expected (on the input ``where`` names)."""
+def raised(exercise, exp, exc, where="", at=None):
+    """The learner's code raised ``exc`` where ``exp`` was expected (on the input ``where`` names); ``at``
+    is the learner's line that raised it, ``(function, line number, source)`` (``running.where_raised``),
+    if known."""
     text = str(exc).strip()
-    return [f"expected: {_expected(exercise, exp, where)}",
-            f"received: {type(exc).__name__}: {text.splitlines()[0] if text else ''}"]
+    lines = [f"expected: {_expected(exercise, exp, where)}",
+             f"received: {type(exc).__name__}: {text.splitlines()[0] if text else ''}"]
+    if at:
+        function, number, source = at
+        lines.append(f"raised in {function}, line {number} of its cell" + (":" if source else ""))
+        if source:                  # the line itself, indented under it and cut to fit
+            room = WIDTH - 6
+            lines.append("    " + (source if len(source) <= room else source[:room - 1] + "\u2026"))
+    return lines
+
+
+def no_match_raised(exc):
+    """The last line for an exception that no known mistake explains: a name not defined yet is a cell
+    not run; anything else, the line that raised it."""
+    if isinstance(exc, NameError) and getattr(exc, "name", None):
+        return f"run the cell that defines {exc.name} first, then this cell again."
+    return "read the error and the line that raised it, fix that line, then run this cell again."
 
 
 def wrong_count(outputs, got, where=""):

@@ -8,11 +8,12 @@ The checks of the whole network compare with the models of ``helpers`` (``helper
 import numpy as np
 
 from ..layers import relu_forward
-from ..models import backward, forward
+from ..models import backward, forward, loss_and_grads
 from ..softmax import l2_penalty, softmax_loss
 from ..train import train
-from .engine import Exercise
+from .engine import Exercise, same
 from .inputs import seeded_rng, shuffled_labels
+from .running import call
 from .nb2_softmax import shifted_exp
 
 
@@ -76,7 +77,7 @@ SECOND_LAYER = Exercise(
         ("switch_early", lambda A, d, W2, reg: _second(A, d, W2, reg, switch=True)),
     ],
     outputs=("dW2", "db2", "dhidden"),
-    forbidden=("affine_backward", "relu_backward", "loss_and_grads"),
+    forbidden=("affine_backward", "relu_backward", "loss_and_grads", "models.backward"),
 )
 
 
@@ -147,7 +148,7 @@ NETWORK_FORWARD = Exercise(
         ("forward_order", lambda X, p: _forward(X, p)[::-1]),
     ],
     outputs=("scores", "hidden_layer"),
-    forbidden=("affine_forward", "relu_forward", "loss_and_grads", "predict"),
+    forbidden=("affine_forward", "relu_forward", "loss_and_grads", "predict", "models.forward"),
 )
 
 
@@ -223,21 +224,36 @@ def _backward_case():
 
 
 def _network_backward(d, X, A, params, reg, *, switch=lambda dh, A: dh * (A > 0), dW2_input=None, dW_input=None,
-                      reg_W=1.0, reg_W2=1.0, reg_b=0.0, transpose=False, keepdims=True):
-    """The four gradients, or one of their known mistakes."""
+                      reg_W=1.0, reg_W2=1.0, reg_b=0.0, reg_b2=0.0, transpose=False, keepdims=True, scale2=1.0):
+    """The four gradients, or one of their known mistakes (``scale2`` multiplies the second layer's data
+    gradients; ``switch`` may scale the first layer's)."""
     W, W2 = params["W"], params["W2"]
-    dW2 = (A if dW2_input is None else dW2_input).T @ d
+    dW2 = scale2 * (A if dW2_input is None else dW2_input).T @ d
     if reg_W2:                      # a term left out is not added as 0 * W2, which would broadcast
         dW2 = dW2 + reg_W2 * reg * W2
-    db2 = d.sum(axis=0, keepdims=True)
+    db2 = scale2 * d.sum(axis=0, keepdims=True)
     dz = switch(d @ W2.T, A)
     dW = dz.T @ X if transpose else (X if dW_input is None else dW_input).T @ dz
     if reg_W:
         dW = dW + reg_W * reg * (W.T if transpose else W)
     db = dz.sum(axis=0, keepdims=keepdims)
     if reg_b:
-        db, db2 = db + reg_b * reg * params["b"], db2 + reg_b * reg * params["b2"]
+        db = db + reg_b * reg * params["b"]
+    if reg_b2:
+        db2 = db2 + reg_b2 * reg * params["b2"]
     return dW, db, dW2, db2
+
+
+def _switch_scaled(factor):
+    """The ReLU switch, its result times ``factor`` (-1: a stray minus sign; 1/n: a second mean)."""
+    return lambda dh, A: factor * dh * (A > 0)
+
+
+def _backward_second_mean(d, X, A, p, reg, *, first_only):
+    """The data gradients divided by n once more: the first layer's, or all four."""
+    n = len(d)
+    return _network_backward(d, X, A, p, reg, switch=lambda dh, A: dh * (A > 0) / n,
+                             scale2=1.0 if first_only else 1.0 / n)
 
 
 def _backward_reference(dscores, X, hidden_layer, params, reg):
@@ -263,12 +279,21 @@ NETWORK_BACKWARD = Exercise(
         ("reg_grad_missing", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_W=0.0, reg_W2=0.0)),
         ("half_reg_grad", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_W=0.5, reg_W2=0.5)),
         ("half_reg_grad", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_W=0.5)),
+        ("l2_biases", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_b=1.0, reg_b2=1.0)),
         ("l2_biases", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_b=1.0)),
+        ("reg_twice", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_W2=2.0)),
+        ("reg_twice", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, reg_W=2.0, reg_W2=2.0)),
+        ("backward_sign", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, switch=_switch_scaled(-1.0))),
+        ("backward_sign", lambda d, X, A, p, reg: tuple(-g for g in _network_backward(d, X, A, p, reg))),
+        ("backward_over_n", lambda d, X, A, p, reg: _backward_second_mean(d, X, A, p, reg, first_only=True)),
+        ("backward_over_n", lambda d, X, A, p, reg: _backward_second_mean(d, X, A, p, reg, first_only=False)),
+        ("backward_order", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg)[2:]
+                                                   + _network_backward(d, X, A, p, reg)[:2]),
         ("transposed", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, transpose=True)),
         ("lost_keepdims", lambda d, X, A, p, reg: _network_backward(d, X, A, p, reg, keepdims=False)),
     ],
     outputs=("dW", "db", "dW2", "db2"),
-    forbidden=("affine_backward", "relu_backward", "loss_and_grads"),
+    forbidden=("affine_backward", "relu_backward", "loss_and_grads", "models.backward"),
 )
 
 
@@ -291,19 +316,23 @@ def _loss_and_grads(params, X, y, reg, grad_reg):
 
 
 def _loop(params, X, y, step_size, reg, num_iters, *, sign=-1.0, step=True, grad_reg=True, fixed_reg=None,
-          update=WEIGHTS, frozen=False, returns_start=False, stale=False, extra=0):
+          update=WEIGHTS, frozen=False, returns_start=False, stale=False, extra=0, over_n=False,
+          loss_after=False, final_loss=False):
     """The training loop, or one of its known mistakes."""
     reg = reg if fixed_reg is None else fixed_reg
     start = {k: v.copy() for k, v in params.items()}
     params = {k: v.copy() for k, v in params.items()}
+    scale = (step_size if step else 1.0) / (len(y) if over_n else 1.0)
     losses, grads = [], None
     for _ in range(num_iters + extra):
         loss, new_grads = _loss_and_grads(start if frozen else params, X, y, reg, reg if grad_reg else 0.0)
         grads = new_grads if grads is None or not stale else grads
         for name, grad in zip(WEIGHTS, grads, strict=True):
             if name in update:
-                params[name] = params[name] + sign * (step_size if step else 1.0) * grad
-        losses.append(loss)
+                params[name] = params[name] + sign * scale * grad
+        losses.append(_loss_and_grads(params, X, y, reg, reg)[0] if loss_after else loss)
+    if final_loss:
+        losses.append(_loss_and_grads(params, X, y, reg, reg)[0])
     return (start if returns_start or frozen else params), np.array(losses)
 
 
@@ -313,15 +342,38 @@ def _train_reference(params, X, y, step_size, reg, num_iters):
 
 
 def _losses_as_array(result):
-    """A list of losses stands for an array: ``(params, losses)`` with the losses as a float array, if
-    they convert; anything else is left as it is, for the engine to describe."""
-    if isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], (list, tuple)):
-        try:
-            return result[0], np.asarray(result[1], dtype=float)
-        except (TypeError, ValueError):
-            return result
-    return result
+    """A list of losses stands for an array: in a pair such as ``(params, losses)``, a list or tuple
+    becomes a float array, if it converts (losses returned first are converted too, for the engine to
+    name the order); anything else is left as it is, for the engine to describe."""
+    if not (isinstance(result, tuple) and len(result) == 2):
+        return result
+    converted = []
+    for item in result:
+        if isinstance(item, (list, tuple)):
+            try:
+                item = np.asarray(item, dtype=float)
+            except (TypeError, ValueError):
+                return result
+        converted.append(item)
+    return tuple(converted)
 
+
+def _pieces_changed(train_network, cases):
+    """``loop_pieces_changed`` if the notebook's ``loss_and_grads``, which the loop steps with, no longer
+    agrees with helpers' on the check's inputs (a function of exercises 14-16 redefined after its check:
+    the notebook's state, not the loop, is wrong); else None."""
+    notebooks = getattr(train_network, "__globals__", {}).get("loss_and_grads")
+    if not callable(notebooks) or notebooks is loss_and_grads:
+        return None
+    for params, X, y, _, reg, _ in cases:
+        if not same(call(notebooks, (params, X, y, reg)).value, loss_and_grads(params, X, y, reg)):
+            return "loop_pieces_changed"
+    return None
+
+
+# what the notebook's loss_and_grads does, in helpers: the loop steps with the notebook's, not these
+_LOOP_HELPERS = ("loss_and_grads", "models.forward", "models.backward", "softmax_loss", "affine_forward",
+                 "affine_backward", "relu_forward", "relu_backward")
 
 TRAIN_NETWORK = Exercise(
     "train_network",
@@ -329,9 +381,11 @@ TRAIN_NETWORK = Exercise(
     cases=_train_case,
     mutants=[
         ("wrong_sign", lambda *a: _loop(*a, sign=1.0)),
-        ("no_step_size", lambda *a: _loop(*a, step=False)),
+        ("loop_no_step_size", lambda *a: _loop(*a, step=False)),
+        ("loop_step_over_n", lambda *a: _loop(*a, over_n=True)),
         ("loop_no_reg_grad", lambda *a: _loop(*a, grad_reg=False)),
         ("loop_fixed_reg", lambda *a: _loop(*a, fixed_reg=1e-3)),
+        ("loop_fixed_reg", lambda *a: _loop(*a, fixed_reg=0.0)),
         ("loop_missing_update", lambda *a: _loop(*a, update=("W", "W2"))),
         ("loop_missing_update", lambda *a: _loop(*a, update=("W", "b"))),
         ("loop_missing_update", lambda *a: _loop(*a, update=("W2", "b2"))),
@@ -340,12 +394,20 @@ TRAIN_NETWORK = Exercise(
         ("loop_stale_gradient", lambda *a: _loop(*a, stale=True)),
         ("loop_iterations", lambda *a: _loop(*a, extra=1)),
         ("loop_iterations", lambda *a: _loop(*a, extra=-1)),
+        ("loop_loss_after_step", lambda *a: _loop(*a, loss_after=True)),
+        ("loop_extra_loss", lambda *a: _loop(*a, final_loss=True)),
+        ("loop_losses_column", lambda *a: (lambda p, losses: (p, losses[:, None]))(*_loop(*a))),
+        ("loop_order", lambda *a: _loop(*a)[::-1]),
     ],
     outputs=("params", "losses"),
-    forbidden=("train", "loss_and_grads", "softmax_loss", "affine_forward", "affine_backward", "relu_forward",
-               "relu_backward"),
+    forbidden=_LOOP_HELPERS + ("train",),
     prepare=_losses_as_array,
     in_place="loop_in_place",
+    no_match=("no known mistake matches: go through one iteration against the text above: the loss and the "
+              "gradients at the current parameters, that loss recorded, then all four parameters moved against "
+              "their gradients, scaled by step_size."),
+    helper_hints={name: "loop_helpers_pieces" for name in _LOOP_HELPERS},
+    environment=_pieces_changed,
 )
 
 

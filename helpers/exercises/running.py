@@ -5,8 +5,11 @@ This is where the checks execute learner code; what an outcome means is the engi
 """
 import contextlib
 import copy
+import functools
 import io
+import linecache
 import sys
+import sysconfig
 import warnings
 from typing import NamedTuple
 
@@ -73,14 +76,16 @@ def forbid(names, func):
     """While inside, a call from outside ``helpers`` to a helpers function named in ``names``
     raises ``CalledHelpers``; the names called that way are collected in the yielded list.
 
-    The functions are replaced wherever the learner's code can reach them: as attributes of the
+    ``names`` are attributes of ``helpers`` (``"softmax"``) or dotted paths into its modules
+    (``"models.forward"``). The functions are replaced wherever the learner's code can reach them: as attributes of the
     ``helpers`` modules (``helpers.softmax(...)``) and as names in the learner's namespace
     (``from helpers import softmax``). Calls from inside ``helpers`` pass through, so that an
     allowed helper that uses a forbidden one internally keeps working.
     """
     import helpers
     called = []
-    originals = {id(getattr(helpers, name)): name for name in names}
+    # a name is an attribute of helpers, or a dotted path into its modules ("models.forward")
+    originals = {id(functools.reduce(getattr, name.split("."), helpers)): name for name in names}
     replaced = []  # (namespace dict, key, original)
 
     def tripwire(original, name):
@@ -105,3 +110,26 @@ def forbid(names, func):
     finally:
         for space, key, value in reversed(replaced):
             space[key] = value
+
+
+_COMPREHENSIONS = ("<listcomp>", "<dictcomp>", "<setcomp>", "<genexpr>")
+_LIBRARIES = tuple({sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def where_raised(exc):
+    """The learner's line that raised ``exc``: ``(function name, line number, source line)`` of the last
+    frame of its traceback outside ``helpers`` and the installed libraries (NumPy, the standard library),
+    or None. The source line is '' where it cannot be read back; in a notebook the line number counts
+    from the top of the function's cell."""
+    found = None
+    tb = getattr(exc, "__traceback__", None)
+    while tb is not None:
+        frame, code = tb.tb_frame, tb.tb_frame.f_code
+        module = frame.f_globals.get("__name__", "")
+        if not (module == "helpers" or module.startswith("helpers.") or code.co_filename.startswith(_LIBRARIES)):
+            source = linecache.getline(code.co_filename, tb.tb_lineno, frame.f_globals).strip()
+            # a comprehension runs in a frame of its own (before Python 3.12): name the function around it
+            name = found[0] if found and code.co_name in _COMPREHENSIONS else code.co_name
+            found = (name, tb.tb_lineno, source)
+        tb = tb.tb_next
+    return found
