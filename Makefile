@@ -56,7 +56,7 @@ test: lint ## the linter, the unit tests and every notebook re-executed under nb
 lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 	$(BIN)/ruff check .
 
-test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 5 and `make lab` in JupyterLab, in headless Chromium
+test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
 # Re-executes the notebooks under nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE)

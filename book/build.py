@@ -187,7 +187,7 @@ def build(out, mathjax, playground, notebooks):
         (out / chapter["href"]).write_text(page.replace("<!-- book:toc -->", toc, 1))
     if playgrounds != 1:
         sys.exit(f"expected the playground's widget output in exactly one notebook cell, found {playgrounds}: "
-                 f"a widget output whose saved state has the CSS class {PLAYGROUND_CLASS!r}. If notebook 5 was "
+                 f"a widget output whose saved state has the CSS class {PLAYGROUND_CLASS!r}. If notebook 6 was "
                  "saved without its widget state, re-run it and save it (`make notebooks`).")
 
     index = exporter.environment.get_template("book/index.html.j2").render(

@@ -1,4 +1,4 @@
-"""Precompute the playground of notebook 5 for the static book.
+"""Precompute the playground of notebook 6 for the static book.
 
 A static page has no Python kernel, so this script drives the notebook's own
 ``Playground`` over every slider position of step size and reg, for both

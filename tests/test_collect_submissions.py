@@ -39,7 +39,7 @@ def test_each_students_notebooks_go_to_their_own_submitted_folder_with_a_timesta
 
 
 def test_only_the_named_notebooks_are_copied(tmp_path):
-    home(tmp_path, "ada", ["01_data.ipynb", "05_decision_boundaries.ipynb", "scratch.ipynb"])
+    home(tmp_path, "ada", ["01_data.ipynb", "06_generalisation.ipynb", "scratch.ipynb"])
     assert run(tmp_path, "ada", notebooks=["01_data.ipynb", "02_softmax.ipynb"]) == 0
     assert sorted(p.name for p in (tmp_path / "course" / "submitted" / "ada" / "ps1").iterdir()) == \
         ["01_data.ipynb", "timestamp.txt"]

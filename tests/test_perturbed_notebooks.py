@@ -39,7 +39,7 @@ TIMEOUT = 600  # seconds for one variant's nbval run
 
 def test_the_notebooks_that_train_are_all_checked():
     assert {"notebooks/03_backprop.ipynb", "notebooks/04_two_layer_net.ipynb",
-            "notebooks/05_decision_boundaries.ipynb"} <= set(NOTEBOOKS)
+            "notebooks/05_decision_boundaries.ipynb", "notebooks/06_generalisation.ipynb"} <= set(NOTEBOOKS)
 
 
 def _nbval(variant):

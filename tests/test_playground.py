@@ -1,4 +1,4 @@
-"""The playground of notebook 5, driven the way the front end drives it.
+"""The playground of notebook 6, driven the way the front end drives it.
 
 JupyterLab moves a slider by setting the control's ``value``, presses a button by
 calling its click handlers, ticks the Play clocks by setting their ``value`` and sends

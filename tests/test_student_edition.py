@@ -50,12 +50,12 @@ def edition(tmp_path_factory):
     return out
 
 
-def test_five_notebooks_with_one_exercise_per_check(edition):
+def test_six_notebooks_with_one_exercise_per_check(edition):
     """The exercises, numbered 1, 2, 3 ... with no gap: a solution cell exN_name and a check cell exN_name_check
     each, one for every check in helpers.exercises."""
     from helpers.exercises import EXERCISES
 
-    assert len(NOTEBOOKS) == 5 and len(list(edition.glob("*.ipynb"))) == 5
+    assert len(NOTEBOOKS) == 6 and len(list(edition.glob("*.ipynb"))) == 6
     ids = []
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)

@@ -1,4 +1,4 @@
-"""The playground of notebook 5: live training, held-out points, your own points, the hidden layer's hinge lines.
+"""The playground of notebook 6: live training, held-out points, your own points, the hidden layer's hinge lines.
 
 Four modules, each importing only the ones before it:
 

@@ -1,4 +1,4 @@
-"""The playground's controls and what each one does: the ``Playground`` that notebook 5 shows.
+"""The playground's controls and what each one does: the ``Playground`` that notebook 6 shows.
 
 Callbacks from the front end run one at a time, but may run beside a cell (see
 ``Playground``), so every method that trains holds one lock. Training while playing

@@ -1,6 +1,6 @@
 """A private JupyterLab for the browser test: own port, own token, own folders.
 
-The server serves a temporary folder holding a copy of notebook 5, so that the
+The server serves a temporary folder holding a copy of notebook 6, so that the
 test never touches the repository's notebook, and its configuration, runtime
 and IPython folders are temporary too, so that nothing from the user's own
 Jupyter set-up (settings, workspaces, start-up scripts) changes what the test
@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOK = REPO / "notebooks" / "05_decision_boundaries.ipynb"
+NOTEBOOK = REPO / "notebooks" / "06_generalisation.ipynb"  # the one with the playground
 START_TIMEOUT = 60  # seconds for JupyterLab to answer
 
 # Settings for this server only: every cell in the DOM (so that locators find the

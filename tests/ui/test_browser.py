@@ -1,4 +1,4 @@
-"""Notebook 5 in a real JupyterLab, in headless Chromium: does the playground work for a learner?
+"""Notebook 6 in a real JupyterLab, in headless Chromium: does the playground work for a learner?
 
 Opens a copy of the notebook, clears its saved outputs and runs every cell from
 JupyterLab's menus. Then, as a learner would: presses Play and counts the frames
@@ -127,8 +127,8 @@ def drive_the_playground(page, lab, artifacts, capsys):
     menu(page, "Edit", "Clear Outputs of All Cells")
     page.wait_for_function("() => !document.querySelector('.jp-NotebookPanel .jp-OutputArea-output')")
     menu(page, "Run", "Run All Cells")
-    # the last cell's output
-    page.locator(".jp-OutputArea-output", has_text="Iteration 60;").last.wait_for(timeout=RUN_ALL_TIMEOUT_MS)
+    # the last code cell's output: the playground's experiments from code, the last of which is this one
+    page.locator(".jp-OutputArea-output", has_text="model = 2-layer:").last.wait_for(timeout=RUN_ALL_TIMEOUT_MS)
     page.locator(KERNEL_IDLE).wait_for(timeout=RUN_ALL_TIMEOUT_MS)
     assert page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0, \
         "a cell wrote to stderr"
