@@ -301,7 +301,6 @@ def test_an_entry_whose_context_misses_its_number_is_named():
 
 
 # ---------------------------------------------------------------- the notebooks as they are
-@pytest.mark.xfail(strict=False, reason="notebooks being rewritten")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_every_number_in_the_markdown_is_checked(path, check):
     result = check(path, pn.load_allowed())
