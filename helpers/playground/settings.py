@@ -95,7 +95,7 @@ class Setting:
 SETTINGS = (
     Setting("model", "model", "option", "2-layer", "reset", positions=("linear", "2-layer"),
             labels={"linear": "linear classifier", "2-layer": "2-layer net"},
-            help="the linear softmax classifier on the raw (x1, x2), or the network with one hidden ReLU layer"),
+            help="the linear softmax classifier on the raw (x0, x1), or the network with one hidden ReLU layer"),
     # From "barely moves" (1e-4) to "blows up within a few iterations" (100, for both models).
     Setting("step_size", "step size", "log", 1.0, "live", low=-4.0, high=2.0, step=0.5,
             help="the gradient-descent step size; a change applies from the next frame, without a reset"),
