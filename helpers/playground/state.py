@@ -131,7 +131,7 @@ def hinge_segments(W, b, extent):
 
     Unit j is zero on one side of the line ``x . W[:, j] + b[j] = 0`` and rises linearly on
     the other. W : (2, H), b : (1, H) or (H,). Returns (H, 2, 2): segment j runs from
-    ``[j, 0]`` to ``[j, 1]``, each an (x1, x2) point; NaN where the line misses the box
+    ``[j, 0]`` to ``[j, 1]``, each an (x0, x1) point; NaN where the line misses the box
     (or the unit has no line, W[:, j] = 0).
     """
     W, b = np.asarray(W, float), np.reshape(np.asarray(b, float), -1)
@@ -371,7 +371,7 @@ class Session:
         return "live" if changed & LIVE_SETTINGS else "nothing"
 
     def add_point(self, x1, x2, k, held_out=False):
-        """Add a point of class ``k`` at (x1, x2); the data changed, so the weights are reset."""
+        """Add a point of class ``k`` at (x0, x1); the data changed, so the weights are reset."""
         x1, x2 = check_scalar(x1, "x1", numbers.Real), check_scalar(x2, "x2", numbers.Real)
         k = check_scalar(k, "k", numbers.Integral, min_val=0)
         if k >= self.settings["classes"]:
