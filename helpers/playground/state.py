@@ -371,7 +371,7 @@ class Session:
         return "live" if changed & LIVE_SETTINGS else "nothing"
 
     def add_point(self, x1, x2, k, held_out=False):
-        """Add a point of class ``k`` at (x0, x1); the data changed, so the weights are reset."""
+        """Add a point of class ``k`` at (x1, x2); the data changed, so the weights are reset."""
         x1, x2 = check_scalar(x1, "x1", numbers.Real), check_scalar(x2, "x2", numbers.Real)
         k = check_scalar(k, "k", numbers.Integral, min_val=0)
         if k >= self.settings["classes"]:
