@@ -11,7 +11,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test lint test-ui test-kernels bench notebooks student clean book test-book clean-book \
-        test-nbgrader clean-nbgrader bench-peers clean-peers test-classroom clean-classroom
+        test-nbgrader clean-nbgrader bench-peers clean-peers test-classroom clean-classroom test-versions
 
 # Each target's line ends with "## what it does"; `make help` prints those.
 help: ## list the targets
@@ -50,8 +50,11 @@ $(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(VENV)/.installed
 lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at lesson 1
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
+# make test's pytest: the unit tests and nbval, the test files spread over the cores (a notebook stays in one worker).
+TEST_ARGS := -m "not browser and not nbgrader and not classroom" -n auto --dist loadfile
+
 test: lint ## the linter, the unit tests and every notebook re-executed under nbval
-	$(BIN)/python -m pytest -m "not browser and not nbgrader and not classroom" -n auto --dist loadfile
+	$(BIN)/python -m pytest $(TEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 	$(BIN)/ruff check .
@@ -59,11 +62,13 @@ lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 5 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
-# Re-executes the notebooks under nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE)
-# and NumPy SIMD level this CPU can run, and with one BLAS thread; prints what it
-# ran, what OpenBLAS reported, and what it skipped and why (tools/kernel_variants.py).
+# Re-executes the notebooks whose printed outputs can depend on rounding (tools/rounding.py) under
+# nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE) and NumPy SIMD level this CPU can run, and with
+# one BLAS thread; prints what it ran, what OpenBLAS reported, and what it skipped and why
+# (tools/kernel_variants.py). KERNELS_ARGS=--skip-current leaves out this environment's own
+# configuration, where make test has just run nbval (CI).
 test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel this CPU runs
-	$(BIN)/python tools/kernel_variants.py
+	$(BIN)/python tools/kernel_variants.py $(KERNELS_ARGS)
 
 bench: $(VENV)/.installed ## time the training loop, the series and the playground
 	$(BIN)/python benchmarks/bench.py
@@ -203,3 +208,27 @@ test-classroom: $(CLS_VENV)/.installed $(CLS_CHP) $(CLS_OVERRIDES) ## a class on
 
 clean-classroom: ## remove the classroom environment
 	rm -rf $(CLS_VENV)
+
+# ---------------------------------------------------------------- the promised versions
+# `make test-versions` tries both ends of what pyproject.toml allows, without constraints.txt
+# (tools/versions.py): the oldest Python on this machine that requires-python allows with the
+# lowest versions of the dependencies that uv's --resolution lowest-direct picks
+# (.venv-versions/oldest), and the newest Python with the newest of everything
+# (.venv-versions/newest). Each runs make test's pytest, but for the perturbation test's
+# notebook runs (a question about the numbers, answered by make test). uv, from PyPI, gets
+# an environment of its own.
+VERSIONS := .venv-versions
+UV       := $(VERSIONS)/uv/bin/uv
+
+$(UV): constraints.txt
+	$(PYTHON) -m venv $(VERSIONS)/uv
+	$(VERSIONS)/uv/bin/python -m pip --disable-pip-version-check install --quiet -c constraints.txt uv
+	touch $@
+
+$(VERSIONS)/%/.installed: $(UV) pyproject.toml | $(VENV)/.installed
+	$(BIN)/python tools/versions.py install $* --uv $(UV)
+	touch $@
+
+test-versions: $(VERSIONS)/oldest/.installed $(VERSIONS)/newest/.installed ## make test's pytest with the oldest and newest versions allowed
+	$(BIN)/python tools/versions.py test oldest newest -- $(TEST_ARGS) \
+	    --deselect tests/test_perturbed_notebooks.py::test_printed_values_survive_rounding_sized_perturbations
