@@ -19,9 +19,8 @@ uv cannot download a Python here, so the Pythons are those uv finds and those of
 among them, the oldest found is used and the output says so.
 
 ``test`` runs pytest with the arguments given (make test's) in each environment, and prints what each
-got and how it went. make test-versions leaves out the perturbation test's notebook runs: they ask
-whether a printed value records one machine's rounding, a question about the numbers that make test
-answers; how each notebook prints under these versions is what nbval checks here, once per notebook.
+got and how it went. make test-versions leaves out two sets of notebook runs (the Makefile says why):
+how each notebook runs and prints under these versions is what nbval checks here, once per notebook.
 """
 import argparse
 import glob
