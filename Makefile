@@ -4,7 +4,10 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PIP    := $(BIN)/python -m pip --disable-pip-version-check
+# uv (from PyPI) installs the environments, several times faster than pip: pip installs uv itself, once,
+# in .venv-uv. INSTALL installs into .venv; each environment below has its own.
+UV      := $(VENV)-uv/bin/uv
+INSTALL := $(UV) pip install --python $(BIN)/python
 PORT   ?= 8888
 # Jupyter refuses to run as root unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -19,19 +22,25 @@ help: ## list the targets
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
-# Every virtual environment here (.venv, .venv-nbgrader, .venv-peers) is made the
-# same way: DIR/bin/python stands for "DIR exists, with an up-to-date pip".
-%/bin/python:
+# Every virtual environment here (.venv, .venv-nbgrader, .venv-classroom, .venv-versions/*)
+# but the peers' is made the same way: DIR/bin/python stands for "DIR exists, made by uv
+# with pip in it", for whoever wants to add a package by hand.
+%/bin/python: | $(UV)
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
-	$(PYTHON) -m venv $*
-	$@ -m pip --disable-pip-version-check install --quiet --upgrade pip
+	$(UV) venv --quiet --clear --seed --python $(PYTHON) $*
+
+$(UV): constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)-uv
+	$(VENV)-uv/bin/python -m pip --disable-pip-version-check install --quiet -c constraints.txt uv
+	touch $@
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
-	$(PIP) install -c constraints.txt -e ".[test]"
+	$(INSTALL) -c constraints.txt -e ".[test]"
 	touch $@
 
 $(VENV)/.installed-ui: $(VENV)/.installed
-	$(PIP) install -c constraints.txt -e ".[test,ui]"
+	$(INSTALL) -c constraints.txt -e ".[test,ui]"
 	touch $@
 
 # JupyterLab's command line, in this one place: `make lab` runs it, and the browser
@@ -100,7 +109,7 @@ BOOK_PG  := build/book-playground
 MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
 
 $(VENV)/.installed-book: $(VENV)/.installed
-	$(PIP) install -c constraints.txt -e ".[test,book]"
+	$(INSTALL) -c constraints.txt -e ".[test,book]"
 	touch $@
 
 $(MATHJAX)/tex-chtml.js: book/package.json
@@ -133,10 +142,10 @@ clean-book: ## remove the book
 # nbgrader runs `alembic` to create a gradebook.
 NBG_VENV := .venv-nbgrader
 NBG_BIN  := $(NBG_VENV)/bin
-NBG_PIP  := $(NBG_BIN)/python -m pip --disable-pip-version-check
+NBG_INSTALL := $(UV) pip install --python $(NBG_BIN)/python
 
 $(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
-	$(NBG_PIP) install -c constraints.txt -e ".[test,nbgrader]"
+	$(NBG_INSTALL) -c constraints.txt -e ".[test,nbgrader]"
 	touch $@
 
 test-nbgrader: $(NBG_VENV)/.installed ## nbgrader's instructor workflow on notebooks 1-4
@@ -153,10 +162,16 @@ clean-nbgrader: ## remove nbgrader's environment
 # (benchmarks/peers.py). These libraries (about 1.9 GB) get their own environment,
 # pinned in benchmarks/peers-requirements.txt, so that `make lab` and `make test`
 # stay light. OpenBLAS picks its own kernel: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
-# are unset for the run.
+# are unset for the run. pip, not uv, installs it: pip takes PyTorch from a wheel on
+# this machine's disk, where uv would download a CUDA build of several GB.
 PEERS_VENV := .venv-peers
 PEERS_BIN  := $(PEERS_VENV)/bin
 PEERS_PIP  := $(PEERS_BIN)/python -m pip --disable-pip-version-check
+
+$(PEERS_BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$@ -m pip --disable-pip-version-check install --quiet --upgrade pip
 
 $(PEERS_VENV)/.installed: $(PEERS_BIN)/python pyproject.toml constraints.txt benchmarks/peers-requirements.txt
 	$(PEERS_PIP) install -c constraints.txt -e . -r benchmarks/peers-requirements.txt
@@ -181,13 +196,13 @@ clean-peers: ## remove the peers' environment
 # stay light. The students' JupyterLab reads the same overrides.json as `make lab`.
 CLS_VENV := .venv-classroom
 CLS_BIN  := $(CLS_VENV)/bin
-CLS_PIP  := $(CLS_BIN)/python -m pip --disable-pip-version-check
+CLS_INSTALL := $(UV) pip install --python $(CLS_BIN)/python
 CLS_NPM  := $(CLS_VENV)/npm
 CLS_CHP  := $(CLS_NPM)/node_modules/.bin/configurable-http-proxy
 CLS_OVERRIDES := $(CLS_VENV)/share/jupyter/lab/settings/overrides.json
 
 $(CLS_VENV)/.installed: $(CLS_BIN)/python pyproject.toml constraints.txt classroom/requirements.txt
-	$(CLS_PIP) install --quiet -c constraints.txt -e ".[test,ui]" -r classroom/requirements.txt
+	$(CLS_INSTALL) --quiet -c constraints.txt -e ".[test,ui]" -r classroom/requirements.txt
 	touch $@
 
 $(CLS_CHP): classroom/package.json
@@ -219,14 +234,7 @@ clean-classroom: ## remove the classroom environment
 # value records one machine's rounding: a question about the numbers, answered by make test) and
 # the student edition's Run All (the solution notebooks run under nbval here, and the checks'
 # fallback to the helpers version is unit-tested for every exercise in tests/test_exercises.py).
-# uv, from PyPI, gets an environment of its own.
 VERSIONS := .venv-versions
-UV       := $(VERSIONS)/uv/bin/uv
-
-$(UV): constraints.txt
-	$(PYTHON) -m venv $(VERSIONS)/uv
-	$(VERSIONS)/uv/bin/python -m pip --disable-pip-version-check install --quiet -c constraints.txt uv
-	touch $@
 
 $(VERSIONS)/%/.installed: $(UV) pyproject.toml | $(VENV)/.installed
 	$(BIN)/python tools/versions.py install $* --uv $(UV)
