@@ -5,8 +5,9 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 # uv (from PyPI) installs the environments, several times faster than pip: pip installs uv itself, once,
-# in .venv-uv. INSTALL installs into .venv, compiling the bytecode as pip does; each environment
-# below has its own.
+# in .venv-uv. INSTALL installs into .venv, compiling the bytecode as pip does (make test's first
+# processes would otherwise all compile it at once); each environment below has its own, which
+# compiles only what its tests import, when they first import it.
 UV      := $(VENV)-uv/bin/uv
 INSTALL := $(UV) pip install --compile-bytecode --python $(BIN)/python
 PORT   ?= 8888
@@ -143,7 +144,7 @@ clean-book: ## remove the book
 # nbgrader runs `alembic` to create a gradebook.
 NBG_VENV := .venv-nbgrader
 NBG_BIN  := $(NBG_VENV)/bin
-NBG_INSTALL := $(UV) pip install --compile-bytecode --python $(NBG_BIN)/python
+NBG_INSTALL := $(UV) pip install --python $(NBG_BIN)/python
 
 $(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
 	$(NBG_INSTALL) -c constraints.txt -e ".[test,nbgrader]"
@@ -197,7 +198,7 @@ clean-peers: ## remove the peers' environment
 # stay light. The students' JupyterLab reads the same overrides.json as `make lab`.
 CLS_VENV := .venv-classroom
 CLS_BIN  := $(CLS_VENV)/bin
-CLS_INSTALL := $(UV) pip install --compile-bytecode --python $(CLS_BIN)/python
+CLS_INSTALL := $(UV) pip install --python $(CLS_BIN)/python
 CLS_NPM  := $(CLS_VENV)/npm
 CLS_CHP  := $(CLS_NPM)/node_modules/.bin/configurable-http-proxy
 CLS_OVERRIDES := $(CLS_VENV)/share/jupyter/lab/settings/overrides.json

@@ -128,7 +128,7 @@ def install(end, uv):
     venv = VENVS / end
     subprocess.run([uv, "venv", "--quiet", "--clear", "--python", path, str(venv)], check=True)
     resolution = ["--resolution", "lowest-direct"] if end == "oldest" else []
-    subprocess.run([uv, "pip", "install", "--quiet", "--compile-bytecode", "--python", str(venv / "bin" / "python"),
+    subprocess.run([uv, "pip", "install", "--quiet", "--python", str(venv / "bin" / "python"),
                     *resolution, "-e", f"{ROOT}[test]"], check=True, cwd=ROOT)
     (venv / "note.txt").write_text(note)
     print(f"test-versions: installed {describe(end, venv / 'bin' / 'python')}")
