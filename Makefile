@@ -24,9 +24,9 @@ help: ## list the targets
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
-# Every virtual environment here (.venv, .venv-nbgrader, .venv-classroom, .venv-versions/*)
-# but the peers' is made the same way: DIR/bin/python stands for "DIR exists, made by uv
-# with pip in it", for whoever wants to add a package by hand.
+# .venv, .venv-nbgrader and .venv-classroom are made the same way: DIR/bin/python stands for
+# "DIR exists, made by uv with pip in it" (for whoever wants to add a package by hand).
+# tools/versions.py makes .venv-versions/*, and the peers' environment has a rule of its own.
 %/bin/python: | $(UV)
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
 	$(UV) venv --quiet --clear --seed --python $(PYTHON) $*
