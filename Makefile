@@ -4,14 +4,19 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
-PIP    := $(BIN)/python -m pip --disable-pip-version-check
+# uv (from PyPI) installs the environments, several times faster than pip: pip installs uv itself, once,
+# in .venv-uv. INSTALL installs into .venv, compiling the bytecode as pip does (make test's first
+# processes would otherwise all compile it at once); each environment below has its own, which
+# compiles only what its tests import, when they first import it.
+UV      := $(VENV)-uv/bin/uv
+INSTALL := $(UV) pip install --compile-bytecode --python $(BIN)/python
 PORT   ?= 8888
 # Jupyter refuses to run as root unless told to.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test lint test-ui test-kernels bench notebooks student clean book test-book clean-book \
-        test-nbgrader clean-nbgrader bench-peers clean-peers test-classroom clean-classroom
+        test-nbgrader clean-nbgrader bench-peers clean-peers test-classroom clean-classroom test-versions
 
 # Each target's line ends with "## what it does"; `make help` prints those.
 help: ## list the targets
@@ -19,19 +24,25 @@ help: ## list the targets
 
 # The stamp files make a re-run skip installs that are already done; they are
 # rebuilt only when the dependency lists change.
-# Every virtual environment here (.venv, .venv-nbgrader, .venv-peers) is made the
-# same way: DIR/bin/python stands for "DIR exists, with an up-to-date pip".
-%/bin/python:
+# .venv, .venv-nbgrader and .venv-classroom are made the same way: DIR/bin/python stands for
+# "DIR exists, made by uv with pip in it" (for whoever wants to add a package by hand).
+# tools/versions.py makes .venv-versions/*, and the peers' environment has a rule of its own.
+%/bin/python: | $(UV)
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
-	$(PYTHON) -m venv $*
-	$@ -m pip --disable-pip-version-check install --quiet --upgrade pip
+	$(UV) venv --quiet --clear --seed --python $(PYTHON) $*
+
+$(UV): constraints.txt
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(VENV)-uv
+	$(VENV)-uv/bin/python -m pip --disable-pip-version-check install --quiet -c constraints.txt uv
+	touch $@
 
 $(VENV)/.installed: $(BIN)/python pyproject.toml constraints.txt
-	$(PIP) install -c constraints.txt -e ".[test]"
+	$(INSTALL) -c constraints.txt -e ".[test]"
 	touch $@
 
 $(VENV)/.installed-ui: $(VENV)/.installed
-	$(PIP) install -c constraints.txt -e ".[test,ui]"
+	$(INSTALL) -c constraints.txt -e ".[test,ui]"
 	touch $@
 
 # JupyterLab's command line, in this one place: `make lab` runs it, and the browser
@@ -50,8 +61,11 @@ $(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(VENV)/.installed
 lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at lesson 1
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
+# make test's pytest: the unit tests and nbval, the test files spread over the cores (a notebook stays in one worker).
+TEST_ARGS := -m "not browser and not nbgrader and not classroom" -n auto --dist loadfile
+
 test: lint ## the linter, the unit tests and every notebook re-executed under nbval
-	$(BIN)/python -m pytest -m "not browser and not nbgrader and not classroom" -n auto --dist loadfile
+	$(BIN)/python -m pytest $(TEST_ARGS)
 
 lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 	$(BIN)/ruff check .
@@ -59,11 +73,13 @@ lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
-# Re-executes the notebooks under nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE)
-# and NumPy SIMD level this CPU can run, and with one BLAS thread; prints what it
-# ran, what OpenBLAS reported, and what it skipped and why (tools/kernel_variants.py).
+# Re-executes the notebooks whose printed outputs can depend on rounding (tools/rounding.py) under
+# nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE) and NumPy SIMD level this CPU can run, and with
+# one BLAS thread; prints what it ran, what OpenBLAS reported, and what it skipped and why
+# (tools/kernel_variants.py). KERNELS_ARGS=--skip-current leaves out this environment's own
+# configuration, where make test has just run nbval (CI).
 test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel this CPU runs
-	$(BIN)/python tools/kernel_variants.py
+	$(BIN)/python tools/kernel_variants.py $(KERNELS_ARGS)
 
 bench: $(VENV)/.installed ## time the training loop, the series and the playground
 	$(BIN)/python benchmarks/bench.py
@@ -95,7 +111,7 @@ BOOK_PG  := build/book-playground
 MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
 
 $(VENV)/.installed-book: $(VENV)/.installed
-	$(PIP) install -c constraints.txt -e ".[test,book]"
+	$(INSTALL) -c constraints.txt -e ".[test,book]"
 	touch $@
 
 $(MATHJAX)/tex-chtml.js: book/package.json
@@ -128,10 +144,10 @@ clean-book: ## remove the book
 # nbgrader runs `alembic` to create a gradebook.
 NBG_VENV := .venv-nbgrader
 NBG_BIN  := $(NBG_VENV)/bin
-NBG_PIP  := $(NBG_BIN)/python -m pip --disable-pip-version-check
+NBG_INSTALL := $(UV) pip install --python $(NBG_BIN)/python
 
 $(NBG_VENV)/.installed: $(NBG_BIN)/python pyproject.toml constraints.txt
-	$(NBG_PIP) install -c constraints.txt -e ".[test,nbgrader]"
+	$(NBG_INSTALL) -c constraints.txt -e ".[test,nbgrader]"
 	touch $@
 
 test-nbgrader: $(NBG_VENV)/.installed ## nbgrader's instructor workflow on notebooks 1-4
@@ -148,10 +164,16 @@ clean-nbgrader: ## remove nbgrader's environment
 # (benchmarks/peers.py). These libraries (about 1.9 GB) get their own environment,
 # pinned in benchmarks/peers-requirements.txt, so that `make lab` and `make test`
 # stay light. OpenBLAS picks its own kernel: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
-# are unset for the run.
+# are unset for the run. pip, not uv, installs it: pip takes PyTorch from a wheel on
+# this machine's disk, where uv would download a CUDA build of several GB.
 PEERS_VENV := .venv-peers
 PEERS_BIN  := $(PEERS_VENV)/bin
 PEERS_PIP  := $(PEERS_BIN)/python -m pip --disable-pip-version-check
+
+$(PEERS_BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10) and "Python 3.10 or newer is needed")'
+	$(PYTHON) -m venv $(PEERS_VENV)
+	$@ -m pip --disable-pip-version-check install --quiet --upgrade pip
 
 $(PEERS_VENV)/.installed: $(PEERS_BIN)/python pyproject.toml constraints.txt benchmarks/peers-requirements.txt
 	$(PEERS_PIP) install -c constraints.txt -e . -r benchmarks/peers-requirements.txt
@@ -176,13 +198,13 @@ clean-peers: ## remove the peers' environment
 # stay light. The students' JupyterLab reads the same overrides.json as `make lab`.
 CLS_VENV := .venv-classroom
 CLS_BIN  := $(CLS_VENV)/bin
-CLS_PIP  := $(CLS_BIN)/python -m pip --disable-pip-version-check
+CLS_INSTALL := $(UV) pip install --python $(CLS_BIN)/python
 CLS_NPM  := $(CLS_VENV)/npm
 CLS_CHP  := $(CLS_NPM)/node_modules/.bin/configurable-http-proxy
 CLS_OVERRIDES := $(CLS_VENV)/share/jupyter/lab/settings/overrides.json
 
 $(CLS_VENV)/.installed: $(CLS_BIN)/python pyproject.toml constraints.txt classroom/requirements.txt
-	$(CLS_PIP) install --quiet -c constraints.txt -e ".[test,ui]" -r classroom/requirements.txt
+	$(CLS_INSTALL) --quiet -c constraints.txt -e ".[test,ui]" -r classroom/requirements.txt
 	touch $@
 
 $(CLS_CHP): classroom/package.json
@@ -203,3 +225,24 @@ test-classroom: $(CLS_VENV)/.installed $(CLS_CHP) $(CLS_OVERRIDES) ## a class on
 
 clean-classroom: ## remove the classroom environment
 	rm -rf $(CLS_VENV)
+
+# ---------------------------------------------------------------- the promised versions
+# `make test-versions` tries both ends of what pyproject.toml allows, without constraints.txt
+# (tools/versions.py): the oldest Python on this machine that requires-python allows with the
+# lowest versions of the dependencies that uv's --resolution lowest-direct picks
+# (.venv-versions/oldest), and the newest Python with the newest of everything
+# (.venv-versions/newest). Each runs make test's pytest but for two sets of notebook runs that
+# ask nothing of the versions that the rest does not: the perturbation test's (whether a printed
+# value records one machine's rounding: a question about the numbers, answered by make test) and
+# the student edition's Run All (the solution notebooks run under nbval here, and the checks'
+# fallback to the helpers version is unit-tested for every exercise in tests/test_exercises.py).
+VERSIONS := .venv-versions
+
+$(VERSIONS)/%/.installed: $(UV) pyproject.toml | $(VENV)/.installed
+	$(BIN)/python tools/versions.py install $* --uv $(UV)
+	touch $@
+
+test-versions: $(VERSIONS)/oldest/.installed $(VERSIONS)/newest/.installed ## make test's pytest with the oldest and newest versions allowed
+	$(BIN)/python tools/versions.py test oldest newest -- $(TEST_ARGS) \
+	    --deselect tests/test_perturbed_notebooks.py::test_printed_values_survive_rounding_sized_perturbations \
+	    --deselect tests/test_student_edition.py::test_run_all_untouched_student_notebook

@@ -151,3 +151,21 @@ def test_an_exception_in_a_cell_is_named():
     assert test == "notebooks/05_x.ipynb::Cell 5"
     assert summary == "Cell execution caused an exception: KeyError: 1e-05"
     assert saved == got == []
+
+
+def test_the_configuration_make_test_already_ran_is_skipped():
+    """--skip-current: the caller's own configuration (here Haswell, 2 threads, every SIMD target) is where
+    make test's nbval has just run, so native and the forced Haswell are not run again; the others are."""
+    chosen, _ = kv.plan(cpuinfo(AVX2), "x86_64", simd_enabled=SIMD)
+    reported = {"native": probe("Haswell"), "Prescott": probe("Katmai"), "Sandybridge": probe("Sandybridge"),
+                "Haswell": probe("Haswell"), "one thread": probe("Haswell", threads=1),
+                "NumPy baseline SIMD": probe("Haswell", simd=())}
+    probes = [reported[v.name] for v in chosen]
+    current = {kv.configuration(probe("Haswell")): "make test"}
+    to_run, skipped, broken = kv.verify(chosen, probes, current)
+    assert [v.name for v, _ in to_run] == ["Prescott", "Sandybridge", "one thread", "NumPy baseline SIMD"]
+    assert dict(skipped) == {"native": "same kernel as make test (Haswell, 2 threads)",
+                             "Haswell": "same kernel as make test (Haswell, 2 threads)"}
+    assert broken == []
+    # without it, native runs
+    assert [v.name for v, _ in kv.verify(chosen, probes)[0]][0] == "native"

@@ -1,11 +1,14 @@
 """Re-execute the notebooks under every BLAS kernel and SIMD level this CPU can run.
 
-    python tools/kernel_variants.py [--jobs 2] [--plan]      (make test-kernels)
+    python tools/kernel_variants.py [--jobs 2] [--plan] [--skip-current]      (make test-kernels)
 
 The saved outputs of the notebooks come from one machine. A learner's NumPy may
 run other OpenBLAS kernels, or fewer SIMD instructions, and round differently.
-This runs nbval on notebooks/ (``python -m pytest -p no:cacheprovider notebooks``,
-with the project's pytest configuration) once per variant:
+This runs nbval (``python -m pytest -p no:cacheprovider NOTEBOOKS``, with the
+project's pytest configuration) on the notebooks whose printed outputs can depend
+on rounding, those that tools/rounding.py selects (they train, or print a
+numerical gradient's error; the docstring there says why the others cannot
+change), once per variant:
 
 * native: OpenBLAS's own choice for this CPU (OPENBLAS_CORETYPE unset);
 * Prescott, Sandybridge, Haswell, SkylakeX, Cooperlake, SapphireRapids: the
@@ -21,6 +24,11 @@ controls removed (OPENBLAS_CORETYPE, the thread counts, NPY_*_CPU_FEATURES), so
 an OPENBLAS_CORETYPE already set on the machine does not leak into "native".
 OPENBLAS_L2_SIZE is kept: it corrects the cache size that CPUID misreports in
 VMs and is not a kernel choice.
+
+With --skip-current, the variant whose configuration (kernel, thread count,
+SIMD targets) is the caller's own is skipped, as "already run by make test":
+CI calls this right after `make test`, in the same environment, and make test's
+nbval has just run every notebook in that configuration.
 
 Before a variant is trusted, a probe process with the same environment asks the
 OpenBLAS library that NumPy loaded (ctypes, ``*openblas_get_corename*`` and
@@ -49,9 +57,12 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # for the tests, which load this file by its path
+import rounding  # noqa: E402  (tools/rounding.py: which notebooks can depend on rounding)
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "kernels"
-PYTEST = ["-m", "pytest", "-p", "no:cacheprovider", "notebooks"]
+PYTEST = ["-m", "pytest", "-p", "no:cacheprovider"]  # then the notebooks
 TIMEOUT = 900  # seconds for one variant's nbval run
 MAX_DIFF_LINES = 4  # differing lines shown per side and failed cell; the log has them all
 
@@ -241,14 +252,20 @@ def kernel_label(reported):
     return real if real == reported else f"{real} (reported as {reported})"
 
 
-def verify(variants, probes):
+def configuration(info):
+    """What decides a run's rounding, from a probe: ``(kernel, threads, enabled SIMD targets)``."""
+    return kernel_name(info.get("kernel")), info.get("threads"), tuple(sorted(info.get("simd_enabled", ())))
+
+
+def verify(variants, probes, already_run=None):
     """Check each variant's probe: ``(to_run, skipped, broken)``.
 
+    already_run : ``{configuration: who ran it}`` for configurations run before this (``--skip-current``).
     to_run : list of ``(variant, probe)``, each configuration once.
     skipped : list of ``(name, reason)`` for variants that give a configuration already run.
     broken : list of ``(name, reason)`` for variants whose setting did not take effect.
     """
-    to_run, skipped, broken, seen = [], [], [], {}
+    to_run, skipped, broken, seen = [], [], [], dict(already_run or {})
     for variant, info in zip(variants, probes):
         if "error" in info:
             broken.append((variant.name, info["error"]))
@@ -272,7 +289,7 @@ def verify(variants, probes):
         if variant.coretype and kernel != variant.coretype:
             note = (f"OpenBLAS runs {kernel_label(info.get('kernel'))} for "
                     f"OPENBLAS_CORETYPE={variant.coretype} (this build has no separate {variant.coretype} kernel)")
-        key = (kernel, threads, tuple(sorted(enabled)))
+        key = configuration(info)
         if key in seen:
             same = f"same kernel as {seen[key]}"
             if kernel:
@@ -345,12 +362,12 @@ def slug(name):
     return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()
 
 
-def run_variant(variant, base_env, python=sys.executable, extra=()):
-    """nbval on notebooks/ under the variant: a dict with the result."""
+def run_variant(variant, base_env, python=sys.executable, extra=(), notebooks=("notebooks",)):
+    """nbval on ``notebooks`` (paths relative to the project) under the variant: a dict with the result."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log, junit = ARTIFACTS / f"{slug(variant.name)}.log", ARTIFACTS / f"{slug(variant.name)}.xml"
     junit.unlink(missing_ok=True)
-    cmd = [python, *PYTEST, "-vv", f"--junitxml={junit}", *extra]
+    cmd = [python, *PYTEST, *notebooks, "-vv", f"--junitxml={junit}", *extra]
     start = time.monotonic()
     with open(log, "w") as out:
         out.write(f"# {variant.describe()}\n# {' '.join(cmd)}\n")
@@ -389,6 +406,8 @@ def main(argv=None):
     ap.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1),
                     help="variants run at the same time (default: 2, or 1 on one core)")
     ap.add_argument("--plan", action="store_true", help="decide and verify the variants, run nothing")
+    ap.add_argument("--skip-current", action="store_true",
+                    help="skip the variant that is this environment's own configuration (make test just ran it)")
     ap.add_argument("pytest_args", nargs="*", help="passed on to pytest after --")
     args = ap.parse_args(argv)
     start = time.monotonic()
@@ -407,11 +426,21 @@ def main(argv=None):
                              native.get("simd_enabled", ()), native.get("simd_baseline", ()))
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         probes = list(pool.map(lambda v: probe(v.env(base_env)), variants))
-    to_run, duplicates, broken = verify(variants, probes)
+    already_run = {}
+    if args.skip_current:
+        current = probe(base_env)
+        if "error" not in current:
+            already_run[configuration(current)] = "make test's nbval, in this environment"
+    to_run, duplicates, broken = verify(variants, probes, already_run)
+    selected = rounding.notebooks(rounding.rounding_sensitive)
+    others = [path.name for path in sorted((ROOT / "notebooks").glob("*.ipynb")) if path not in selected]
     order = ["native", *(core for core, _ in CORE_TYPES), "one thread", "NumPy baseline SIMD"]
     skipped = sorted(skipped + duplicates, key=lambda s: order.index(s[0]) if s[0] in order else len(order))
 
-    print("test-kernels: nbval on notebooks/ under each kernel and SIMD level this CPU can run")
+    print("test-kernels: nbval under each kernel and SIMD level this CPU can run, on the notebooks that can "
+          "depend on rounding (tools/rounding.py)")
+    print(f"notebooks: {', '.join(path.name for path in selected) or 'none'}"
+          + (f"; not re-run (they neither train nor print rounding noise): {', '.join(others)}" if others else ""))
     print(f"CPU: {model} ({machine}, {os.cpu_count()} cores); numpy {native['numpy']}, BLAS "
           f"{native.get('blas')} {native.get('blas_version') or ''}".rstrip())
     print(f"OpenBLAS library: {native.get('library') or 'none found'}"
@@ -424,11 +453,15 @@ def main(argv=None):
         print(f"kept (not a kernel choice): {' '.join(kept)}")
 
     results = {}
+    if not selected:
+        print("no notebook can depend on rounding: no variant to run")
+        return 0
     if not args.plan and to_run:
         print(f"running {len(to_run)} variants, {min(args.jobs, len(to_run))} at a time; "
               f"logs in {ARTIFACTS.relative_to(ROOT)}/", flush=True)
         with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-            futures = {v.name: pool.submit(run_variant, v, base_env, sys.executable, args.pytest_args)
+            paths = [str(path.relative_to(ROOT)) for path in selected]
+            futures = {v.name: pool.submit(run_variant, v, base_env, sys.executable, args.pytest_args, paths)
                        for v, _ in to_run}
             for name, fut in futures.items():
                 results[name] = fut.result()

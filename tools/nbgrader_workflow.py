@@ -11,7 +11,8 @@ unless ``--course`` is given, it runs the real ``nbgrader`` commands:
 2. notebooks 1-4, unchanged, are copied to ``source/ps1/``;
 3. ``nbgrader generate_assignment ps1``;
 4. three submissions are written to ``submitted/<student>/ps1/``, built from the
-   release (see ``SUBMISSIONS``): ``untouched``, ``perfect`` and ``mixed``;
+   release (see ``SUBMISSIONS``): ``untouched``, ``perfect`` and ``mixed``, who
+   hands in notebook 2 alone (``HANDED_IN``);
 5. ``nbgrader autograde ps1`` (it creates the students), ``nbgrader export``
    (``grades.csv``), ``nbgrader generate_feedback ps1``;
 6. ``nbgrader validate`` on the perfect submission's notebooks and on the mixed
@@ -85,6 +86,14 @@ SUBMISSIONS = {
 MISTAKES = {("mixed", "ex4_softmax_loss_l2"): "the L2 term is missing",
             ("mixed", "ex5_loss_from_scores"): "the log is taken of a probability",
             ("mixed", "ex17_train_network"): "the update has the wrong sign"}
+# The notebooks each student hands in, if not all: nbgrader scores the exercises of a missing notebook 0.
+# (Handed in as released, mixed's other notebooks would be the untouched submission's again.)
+HANDED_IN = {"mixed": ["02_softmax.ipynb", "04_two_layer_net.ipynb"]}
+
+
+def handed_in(student):
+    """The notebooks ``student`` hands in, in NOTEBOOKS' order."""
+    return [name for name in NOTEBOOKS if name in HANDED_IN.get(student, NOTEBOOKS)]
 
 
 class WorkflowError(RuntimeError):
@@ -209,7 +218,7 @@ def fill_stub(source, body, where):
     raise ValueError(f"{where}: no `# YOUR CODE HERE` / `raise NotImplementedError()` stub in the release")
 
 
-def write_submissions(course, solutions):
+def write_submissions(course, solutions, notebook_of):
     """Write submitted/<student>/ps1/ from the release; return {student: {grade_id: points expected}}."""
     expected = {}
     for student, answers in SUBMISSIONS.items():
@@ -218,9 +227,12 @@ def write_submissions(course, solutions):
         unknown = set(answers) - set(solutions)
         if unknown:
             raise ValueError(f"SUBMISSIONS[{student!r}] names no solution cell: {sorted(unknown)}")
+        kept_back = sorted(g for g in answers if notebook_of[g] not in handed_in(student))
+        if kept_back:
+            raise ValueError(f"SUBMISSIONS[{student!r}] answers {kept_back} in notebooks not handed in")
         folder = course / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
-        for name in NOTEBOOKS:
+        for name in handed_in(student):
             nb = nbformat.read(course / "release" / ASSIGNMENT / name, as_version=4)
             for cell in nb.cells:
                 grade_id = nbgrader_meta(cell).get("grade_id")
@@ -275,7 +287,7 @@ def run(course):
 
     results = Results(course, exercises, notebook_of, expected={})
     run_nbgrader(course, "generate_assignment", "generate_assignment", ASSIGNMENT, results=results)
-    results.expected = write_submissions(course, solutions)
+    results.expected = write_submissions(course, solutions, notebook_of)
     perfect = [str(Path("submitted", "perfect", ASSIGNMENT, name)) for name in NOTEBOOKS]
     mixed = str(Path("submitted", "mixed", ASSIGNMENT, NOTEBOOKS[1]))
     validate = Step(course, "validate", "validate", *perfect, mixed, results=results)

@@ -84,11 +84,14 @@ class RegionsAndPoints:
     ``renderer.draw_image`` of an RGBA array, which Agg copies (the opaque regions) or blends (the points)
     into the canvas. What it keeps:
 
-    * the index map: for each pixel of the axes, the mesh cell under its centre, the one matplotlib's
-      nearest-neighbour resampling takes (the image fills the axes: its extent is their limits). Built
-      for the axes' pixel box and the mesh's shape, and rebuilt when either changes. Each frame looks the
-      classes up through it and colours them with the regions' colours: the image's colormap, opaque,
-      as matplotlib draws the image (extended when a class above the highest so far appears).
+    * the index map: for each pixel of the axes, the mesh cell that matplotlib's nearest-neighbour
+      resampling takes there (the image fills the axes: its extent is their limits). It is read off
+      matplotlib itself, which draws the regions image once with each cell's number as its colour: the
+      rule differs between releases (3.11 takes the cell under the pixel's centre; 3.8 to 3.10 take its
+      neighbour at about one pixel in five). Built for the axes' pixel box and the mesh's shape, and
+      rebuilt by ``prepare`` when either changes. Each frame looks the classes up through it and colours
+      them with the regions' colours: the image's colormap, opaque, as matplotlib draws the image
+      (extended when a class above the highest so far appears).
     * the points layer: the visible scatters drawn once on a transparent canvas, kept as their RGBA pixels
       (cropped to the box they cover). Rebuilt by ``prepare`` when the points' positions, classes
       (colours and shapes) or visibility, or the axes' pixel box, change.
@@ -109,8 +112,10 @@ class RegionsAndPoints:
         self._points_at = None  # display (x, y) of the layer's bottom-left pixel
 
     def prepare(self):
-        """Redraw the points layer if the points changed. It draws on the canvas, so call it before
-        the frame's background is restored."""
+        """Rebuild the index map if the axes' pixel box or the mesh changed, and redraw the points layer if
+        the points changed. Both draw on the canvas, so call it before the frame's background is restored."""
+        if self.regions.get_visible():
+            self._build_index(np.shape(self.regions.get_array()))
         key = (tuple(self.ax.bbox.extents),) + tuple(
             (s.get_visible(), np.asarray(s.get_offsets()).tobytes(),
              None if s.get_array() is None else np.asarray(s.get_array()).tobytes(),
@@ -143,7 +148,6 @@ class RegionsAndPoints:
     def draw_regions(self, renderer):
         """Draw the regions: each pixel of the axes takes its mesh cell's region colour, opaque."""
         classes = np.asarray(self.regions.get_array())
-        self._build_index(classes.shape)
         if classes.max() >= len(self._colours):
             lut = np.round(255 * self.regions.to_rgba(np.arange(int(classes.max()) + 1))).astype(np.uint8)
             lut[:, 3] = 255
@@ -154,19 +158,29 @@ class RegionsAndPoints:
         gc.restore()
 
     def _build_index(self, shape):
-        """The index map for the axes' current pixel box and a mesh of ``shape``, unless it is already built."""
+        """The index map for the axes' current pixel box and a mesh of ``shape``, unless it is already built:
+        matplotlib draws the regions image with each mesh cell's number as its colour (red + 256 green +
+        65536 blue), and the map is what it drew, bottom row first."""
         x0, y0, x1, y1 = self.ax.bbox.extents
         if self._index_key == ((x0, y0, x1, y1), shape):
             return
-        height = self.canvas.figure.bbox.height
-        # the pixels whose centres lie inside the box; rows counted from the top, bottom row first
-        columns = np.arange(math.ceil(x0 - 0.5), math.floor(x1 - 0.5) + 1)
-        rows = np.arange(math.ceil(height - y1 - 0.5), math.floor(height - y0 - 0.5) + 1)[::-1]
-        mesh_cols = np.clip(((columns + 0.5 - x0) / (x1 - x0) * shape[1]).astype(int), 0, shape[1] - 1)
-        mesh_rows = np.clip(((height - rows - 0.5 - y0) / (y1 - y0) * shape[0]).astype(int), 0, shape[0] - 1)
-        self._index = (mesh_rows[:, None] * shape[1] + mesh_cols[None, :]).astype(np.intp)
+        cells = np.arange(shape[0] * shape[1]).reshape(shape)
+        numbers = np.stack([cells & 255, cells >> 8 & 255, cells >> 16 & 255, np.full(shape, 255)], axis=-1)
+        classes = self.regions.get_array()
+        renderer = self.canvas.get_renderer()
+        renderer.clear()
+        self.regions.set_data(numbers.astype(np.uint8))
+        try:
+            self.ax.draw_artist(self.regions)
+        finally:
+            self.regions.set_data(classes)
+        drawn = np.asarray(self.canvas.buffer_rgba())
+        covered = drawn[..., 3] == 255
+        rows, cols = np.flatnonzero(covered.any(axis=1)), np.flatnonzero(covered.any(axis=0))
+        box = drawn[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1][::-1].astype(np.intp)
+        self._index = box[..., 0] | box[..., 1] << 8 | box[..., 2] << 16
         self._regions_out = np.empty(self._index.shape, dtype=np.uint32)
-        self._regions_at = (int(columns[0]), int(height) - 1 - int(rows[0]))
+        self._regions_at = (int(cols[0]), drawn.shape[0] - 1 - int(rows[-1]))
         self._index_key = ((x0, y0, x1, y1), shape)
 
 

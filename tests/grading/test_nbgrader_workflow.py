@@ -68,8 +68,10 @@ def autograded(res, student, notebook):
 
 
 def grade_cells(res, student):
-    """(grade_id of the exercise, the autograded grade cell) for every exercise."""
+    """(grade_id of the exercise, the autograded grade cell) for every exercise in a notebook handed in."""
     for grade_id in res.exercises:
+        if res.notebook_of[grade_id] not in workflow.handed_in(student):
+            continue
         nb = autograded(res, student, res.notebook_of[grade_id])
         (cell,) = [c for c in nb.cells if workflow.nbgrader_meta(c).get("grade_id") == f"{grade_id}_check"]
         yield grade_id, cell
@@ -99,8 +101,8 @@ def test_every_exercise_has_a_one_point_grade_cell_in_the_gradebook(results):
 
 
 def test_each_grade_cell_scores_what_its_answer_deserves(results):
-    """untouched 0, perfect 1 per exercise (len(EXERCISES)), mixed one point per right answer: cell by cell,
-    from the gradebook."""
+    """untouched 0, perfect 1 per exercise (len(EXERCISES)), mixed one point per right answer (and 0 for each
+    exercise of the notebooks it did not hand in): cell by cell, from the gradebook."""
     wrong = []
     for student, expected in results.expected.items():
         cells = dict(grade_cells(results, student))
@@ -108,7 +110,7 @@ def test_each_grade_cell_scores_what_its_answer_deserves(results):
             score, _ = results.grades[student][f"{grade_id}_check"]
             if score != points:
                 wrong.append(f"{student} {grade_id}: scored {score:g}, expected {points}; the grade cell's outputs:\n"
-                             + outputs_summary(cells[grade_id]))
+                             + (outputs_summary(cells[grade_id]) if grade_id in cells else "    (not handed in)"))
     assert not wrong, ("\n".join(wrong) + f"\n(autograde's log: {results.log('autograde')})")
     totals = {student: sum(expected.values()) for student, expected in results.expected.items()}
     assert totals == {"untouched": 0, "perfect": len(EXERCISES), "mixed": 3}
@@ -120,9 +122,24 @@ def test_the_exported_csv_has_the_same_totals(results):
     assert results.csv_totals == gradebook, f"see {results.course / 'grades.csv'} and {results.log('export')}"
 
 
+def test_a_notebook_not_handed_in_scores_0_and_nothing_else_breaks(results):
+    """Autograde notes each missing notebook and scores its exercises 0; nothing is autograded or fed back
+    for it, and the notebooks handed in are graded as usual (the tests above)."""
+    missing = {student: [n for n in workflow.NOTEBOOKS if n not in workflow.handed_in(student)]
+               for student in results.expected}
+    assert any(missing.values()), "no submission leaves a notebook out: HANDED_IN is empty"
+    log = results.log("autograde").read_text()
+    for student, names in missing.items():
+        for name in names:
+            assert f"No submitted file: {results.course / 'submitted' / student / workflow.ASSIGNMENT / name}" in log
+            assert not results.autograded(student, name).exists() and not results.feedback(student, name).exists()
+            exercises = [g for g in results.exercises if results.notebook_of[g] == name]
+            assert exercises and all(results.grades[student][f"{g}_check"] == (0.0, 1.0) for g in exercises)
+
+
 def test_the_feedback_names_each_mistake(results):
     for student in results.expected:
-        for name in workflow.NOTEBOOKS:
+        for name in workflow.handed_in(student):
             assert results.feedback(student, name).exists(), f"{results.log('generate_feedback')}"
     for (student, grade_id), hint in workflow.MISTAKES.items():
         page = results.feedback(student, results.notebook_of[grade_id])
@@ -135,7 +152,7 @@ def test_every_figure_in_the_feedback_has_its_alt_text(results):
     stand-in for each <img> without alt; the notebooks' figures, shown with helpers.plotting.show,
     carry their own."""
     for student in results.expected:
-        for name in workflow.NOTEBOOKS:
+        for name in workflow.handed_in(student):
             page = results.feedback(student, name).read_text()
             images = re.findall(r"<img\b[^>]*>", page)
             stand_ins = [img[:80] for img in images if "No description has been provided" in img]
@@ -171,7 +188,7 @@ def cell_failures(results, allow_wrong_checks):
     failures = []
     for student, expected in results.expected.items():
         wrong_checks = {f"{g}_check" for g, points in expected.items() if not points}
-        for name in workflow.NOTEBOOKS:
+        for name in workflow.handed_in(student):
             for index, cell in enumerate(autograded(results, student, name).cells):
                 if cell.cell_type != "code":
                     continue
