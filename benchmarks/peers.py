@@ -9,7 +9,8 @@ then N = 3000 and 30000 at H = 100, and H = 10 and 1000 at N = 300 (each from on
 with the iterations ``common.SIZES`` gives it).  Timed, in this one process:
 
   - the course's code (benchmarks/course_baseline.py), the reference of every ratio;
-  - helpers.train.train;
+  - helpers.train.train, and again with NumPy's OpenBLAS held to one thread
+    (threadpoolctl): on a busy machine a second BLAS thread waits for a core;
   - JAX: one jitted function, the step inside jax.lax.fori_loop (x64 enabled); the
     first call compiles, so the time shown is of later calls, compile time apart;
   - scikit-learn's MLPClassifier, solver='sgd', full batch, no momentum, alpha =
@@ -88,6 +89,16 @@ def make_course(X, y, p, iters):
 
 def make_helpers(X, y, p, iters):
     return (lambda: common.helpers_run(X, y, p, iters)), ""
+
+
+def make_helpers_one_thread(X, y, p, iters):
+    """helpers.train with NumPy's OpenBLAS held to one thread, as OPENBLAS_NUM_THREADS=1 would."""
+    from threadpoolctl import threadpool_limits
+
+    def run():
+        with threadpool_limits(1, user_api="blas"):
+            return common.helpers_run(X, y, p, iters)
+    return run, "threadpoolctl.threadpool_limits(1, user_api='blas') around it"
 
 
 def make_jax(X, y, p, iters):
@@ -204,10 +215,12 @@ def make_torch(threads):
 
 
 COURSE, HELPERS = "course code (benchmarks/course_baseline.py)", "helpers.train"
+HELPERS_1 = "helpers.train, OpenBLAS on 1 thread"
 OWN_INIT = "scikit-learn MLPClassifier, sgd, full batch"  # not started from the course's numbers
 PEERS = [
     (COURSE, make_course),
     (HELPERS, make_helpers),
+    (HELPERS_1, make_helpers_one_thread),
     ("JAX, jit + lax.fori_loop (compile excluded)", make_jax),
     (OWN_INIT, make_sklearn),
     ("scikit-learn MLPClassifier, course's init", make_sklearn_course_init),
@@ -352,17 +365,18 @@ def main(argv=None):
           "  also clips probabilities in its log-loss and does per-epoch bookkeeping (loss curve, checks).\n"
           "  JAX's XLA and PyTorch's default choose their own thread counts; NumPy uses OpenBLAS's threads.")
 
+    nan = float("nan")
     print(f"\nSummary, best times from the tables above ({common.load_now()}):")
-    print(f"  {'N':>6s} {'H':>5s} {'iters':>6s} {'course':>9s} {'helpers':>9s}  {'fastest peer':47s} {'its time':>9s} "
-          f"{'helpers vs it':>13s} {'vs course':>9s}")
+    print(f"  {'N':>6s} {'H':>5s} {'iters':>6s} {'course':>9s} {'helpers':>9s} {'1 thread':>9s}  {'fastest peer':47s} "
+          f"{'its time':>9s} {'helpers vs it':>13s} {'1 thread vs it':>14s}")
     for (n, h), iters, best in summary:
-        others = {k: v for k, v in best.items() if k not in (COURSE, HELPERS)}
+        others = {k: v for k, v in best.items() if k != COURSE and not k.startswith(HELPERS)}
         fastest = min(others, key=others.get) if others else None
-        mine = best.get(HELPERS, float("nan"))
-        print(f"  {n:>6d} {h:>5d} {iters:>6d} {best.get(COURSE, float('nan')):8.3f}s {mine:8.3f}s  "
-              f"{fastest or '(none ran)':47s} {others.get(fastest, float('nan')):8.3f}s "
-              f"{others.get(fastest, float('nan')) / mine:12.2f}x {best.get(COURSE, float('nan')) / mine:8.2f}x")
-    print("  helpers vs it: the fastest peer's time / helpers.train's (> 1: helpers.train is faster).")
+        theirs, mine, mine_1 = others.get(fastest, nan), best.get(HELPERS, nan), best.get(HELPERS_1, nan)
+        print(f"  {n:>6d} {h:>5d} {iters:>6d} {best.get(COURSE, nan):8.3f}s {mine:8.3f}s {mine_1:8.3f}s  "
+              f"{fastest or '(none ran)':47s} {theirs:8.3f}s {theirs / mine:12.2f}x {theirs / mine_1:13.2f}x")
+    print("  helpers vs it: the fastest peer's time / helpers.train's (> 1: helpers.train is faster); 1 thread:\n"
+          "  helpers.train with NumPy's OpenBLAS on one thread (as with OPENBLAS_NUM_THREADS=1).")
 
 
 if __name__ == "__main__":
