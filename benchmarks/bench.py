@@ -2,8 +2,8 @@
 
 Everything is timed in this one process, in the state of a learner's notebook kernel
 (common.enter_kernel_state: NumPy, Matplotlib's pyplot and helpers imported, one figure
-drawn, which is where glibc's malloc thresholds stand in a kernel; common.py explains
-why that matters), with repeated runs, interleaved, after one untimed run of each:
+drawn, then glibc's malloc thresholds fixed where no array is handed back to the system;
+common.py explains why that matters), with repeated runs, interleaved, after one untimed run of each:
 
   (0) the allocator: the course's 2-layer loop and helpers.train in a fresh interpreter
       (child processes), with and without MALLOC_MMAP_THRESHOLD_/MALLOC_TRIM_THRESHOLD_,
@@ -366,9 +366,9 @@ def main(argv=None):
     sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, also into a file
 
     start = time.perf_counter()
-    common.enter_kernel_state()  # before anything is timed: see common.py
+    allocator = common.enter_kernel_state()  # before anything is timed: see common.py
     print("benchmarks/bench.py, in the state of a notebook kernel (common.enter_kernel_state):")
-    for line in common.machine_report():
+    for line in common.machine_report() + [allocator]:
         print("  " + line)
     bench_allocator(max(2, args.repeats // 2))
     course_size = bench_training(args.repeats)

@@ -27,17 +27,26 @@ freed so far.  The two thresholds, read off with gdb (glibc's ``mp_``), in KiB:
   after ``import numpy, torch`` / ``import numpy, jax``  940 / 1880, 628 / 1256
 
 A learner runs the course's code in a kernel, where its 240 kB arrays are reused: that
-is the state every implementation is timed in here (``enter_kernel_state``: the imports
-of a notebook and one figure drawn and encoded as ``helpers.plotting.show`` does, which
-leaves the thresholds where a kernel has them after its first figure).  The fresh
-interpreter is timed too, in a child process (``fresh_interpreter``), so that the
-difference shows; setting ``MALLOC_MMAP_THRESHOLD_`` and ``MALLOC_TRIM_THRESHOLD_`` in
-that child's environment removes it, which confirms the mechanism.  ``minor_faults``
-counts the page faults of each run, the observable side of the allocator's state.
+is the state every implementation is timed in here (``enter_kernel_state``).  It does
+what a kernel does, the imports of a notebook and one figure drawn and encoded as
+``helpers.plotting.show`` does, which leaves the thresholds where a kernel has them
+after its first figure.  At the larger sizes of the scaling table (2.4 MB and 24 MB
+arrays) what happens next depends on the process's history, not only on the
+thresholds: whether freed blocks end up at the top of the heap, to be trimmed, depends
+on what else is allocated there.  Measured: 760 page faults per step of the course's
+loop at N = 3000 in `make bench`'s process, none in `make bench-peers`' (whose
+libraries hold more of the heap).  So ``enter_kernel_state`` then fixes both thresholds
+with ``mallopt``, at ``KERNEL_THRESHOLDS``: the mmap threshold at 32 MiB, the highest
+that glibc's dynamic threshold reaches, and the trim threshold at 1 GiB, so that no
+array of these sizes is handed back.  The allocator then takes no part in any
+comparison, in either benchmark, at any size; at the course's size this is the state
+a kernel is in anyway (no page faults, measured above).
 
-The thresholds only rise, so a larger size of the scaling table (N = 30000: 24 MB
-arrays) raises them for every size timed after it: both benchmarks time the sizes in
-the order of ``SIZES``, each after one untimed run of every implementation.
+The fresh interpreter is timed too, in a child process (``fresh_interpreter``), so
+that the difference shows; setting ``MALLOC_MMAP_THRESHOLD_`` and
+``MALLOC_TRIM_THRESHOLD_`` to the same values in that child's environment removes it,
+which confirms the mechanism.  ``minor_faults`` counts the page faults of each run,
+the observable side of the allocator's state.
 """
 import json
 import os
@@ -69,8 +78,10 @@ except ImportError:  # not on Windows: page faults are then not counted
 COURSE_SIZE = (len(course.course_data()[2]), course.HIDDEN_SIZE)
 SIZES = {COURSE_SIZE: course.NET_ITERS, (3000, 100): 1000, (30000, 100): 30, (300, 10): 10000, (300, 1000): 300}
 
-# What `MALLOC_*_` settings make a fresh interpreter behave as a kernel does: 4 MB and 8 MB.
-MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(4 << 20), "MALLOC_TRIM_THRESHOLD_": str(8 << 20)}
+# glibc's mmap and trim thresholds in the kernel's state (see above), in bytes; the same as environment variables.
+KERNEL_THRESHOLDS = {"mmap": 32 << 20, "trim": 1 << 30}
+MALLOC_ENV = {"MALLOC_MMAP_THRESHOLD_": str(KERNEL_THRESHOLDS["mmap"]),
+              "MALLOC_TRIM_THRESHOLD_": str(KERNEL_THRESHOLDS["trim"])}
 
 
 # --------------------------------------------------------------------------- the tasks
@@ -116,13 +127,17 @@ def measure(fn):
 
 
 def enter_kernel_state():
-    """Bring this process's allocator to where a learner's notebook kernel has it.
+    """Bring this process's allocator to where a learner's notebook kernel has it; call it before
+    anything is timed.  Returns a line that says what was done.
 
     Imports what a notebook's first cell imports (NumPy, Matplotlib's pyplot through
     ``helpers.plotting``) and draws and encodes one figure as ``helpers.plotting.show``
     does, then closes it: freeing its image raises glibc's thresholds as a kernel's
-    first figure does.  Call it before anything is timed.
+    first figure does.  Then fixes them at ``KERNEL_THRESHOLDS`` with ``mallopt``
+    (glibc only; elsewhere they are left as they are, and the line says so).
     """
+    import ctypes
+
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -134,6 +149,16 @@ def enter_kernel_state():
     ax.plot([0, 1], [0, 1])
     figure_output(fig, alt="a line")
     plt.close(fig)
+    M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's <malloc.h>
+    try:
+        mallopt = ctypes.CDLL("libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return "allocator: not glibc's, thresholds left as they are"
+    if not (mallopt(M_MMAP_THRESHOLD, KERNEL_THRESHOLDS["mmap"])
+            and mallopt(M_TRIM_THRESHOLD, KERNEL_THRESHOLDS["trim"])):
+        return "allocator: glibc refused the thresholds, left as they are"
+    return (f"allocator: glibc, mmap threshold {KERNEL_THRESHOLDS['mmap'] >> 20} MiB, trim threshold "
+            f"{KERNEL_THRESHOLDS['trim'] >> 20} MiB (mallopt; see benchmarks/common.py)")
 
 
 def fresh_interpreter(num_iters, malloc_env=False):

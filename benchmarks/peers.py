@@ -263,7 +263,7 @@ def time_size(size, iters, repeats, slow, fresh_repeats=0):
             continue
         peers.append({"name": name, "run": run, "note": note, "times": [], "faults": [], "out": None})
 
-    for rep in range(-1, repeats):  # round -1 warms up: compiles, and raises the allocator's thresholds
+    for rep in range(-1, repeats):  # round -1 warms up: JAX compiles, the heap grows to this size
         if 0 <= rep < fresh_repeats:
             fresh.append(common.fresh_interpreter(iters)["course"])
         for peer in peers:
@@ -335,9 +335,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     sys.stdout.reconfigure(line_buffering=True)  # each line as it comes, also into a file
 
-    common.enter_kernel_state()  # before anything is timed: see common.py
+    allocator = common.enter_kernel_state()  # before anything is timed: see common.py
     print("benchmarks/peers.py, in the state of a notebook kernel (common.enter_kernel_state):")
-    for line in common.machine_report():
+    for line in common.machine_report() + [allocator]:
         print("  " + line)
     print(f"task: spiral, 3 classes, step {STEP}, reg {REG}, float64, full batch; best of {args.repeats} "
           "interleaved runs after an untimed one")

@@ -366,7 +366,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     CLOCK = time.thread_time if args.cpu else time.perf_counter
     repeats = args.repeats
-    common.enter_kernel_state()
+    print(common.enter_kernel_state())
     X, y, p = common.task(*args.size)
     iters = max(3, common.SIZES.get(tuple(args.size), 2000) // 5)
     variants = [
