@@ -15,9 +15,9 @@ sanity check.
 Then two measurements behind choices in ``helpers.train`` that the ladder does not show:
 
 * the ReLU mask as floats or as booleans, for (H, n) arrays in the L2 cache and beyond
-  it: a product of floats with booleans converts them on every use, which costs more
-  than the 8 bytes an entry of a float mask stream (on the machine measured for the
-  README, at every size; helpers.train keeps floats);
+  it: a product of floats with booleans converts them on every use, which cost more
+  than streaming the 8 bytes an entry of a float mask at every size on the machine
+  the README's figures come from; helpers.train keeps floats;
 * the ReLU switch as a product with the mask against the course's assignment through
   a boolean index, ``dhidden[hidden_layer <= 0] = 0``, which goes element by element.
 """
