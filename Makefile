@@ -81,8 +81,11 @@ test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in 
 test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel this CPU runs
 	$(BIN)/python tools/kernel_variants.py $(KERNELS_ARGS)
 
+# `make bench` and `make bench-peers` time in the state of a notebook kernel (see
+# benchmarks/common.py), with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, so
+# that OpenBLAS picks its own kernel.
 bench: $(VENV)/.installed ## time the training loop, the series and the playground
-	$(BIN)/python benchmarks/bench.py
+	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench.py
 
 # Re-execute every notebook from a fresh kernel and save its outputs: they are
 # the reference that `make test` compares against.
@@ -157,11 +160,12 @@ clean-nbgrader: ## remove nbgrader's environment
 	rm -rf $(NBG_VENV)
 
 # ---------------------------------------------------------------- peers
-# `make bench-peers` times the course's 2-layer task (10000 iterations, float64,
-# full batch) in the course's code, helpers.train, JAX (jit + lax.fori_loop),
+# `make bench-peers` times the course's 2-layer task (float64, full batch) at the
+# course's size and the scaling table's (N = 3000 and 30000 at H = 100, H = 10 and
+# 1000 at N = 300) in the course's code, helpers.train, JAX (jit + lax.fori_loop),
 # scikit-learn's MLPClassifier and PyTorch eager, and prints each one's best time,
-# final loss and accuracy, and its ratio to the course's code from the same run
-# (benchmarks/peers.py). These libraries (about 1.9 GB) get their own environment,
+# final loss and accuracy, and its ratio to the course's code from the same run,
+# then the fastest peer at each size (benchmarks/peers.py). These libraries (about 1.9 GB) get their own environment,
 # pinned in benchmarks/peers-requirements.txt, so that `make lab` and `make test`
 # stay light. OpenBLAS picks its own kernel: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
 # are unset for the run. pip, not uv, installs it: pip takes PyTorch from a wheel on

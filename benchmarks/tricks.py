@@ -1,24 +1,29 @@
-"""What each trick of helpers.train buys: `.venv/bin/python benchmarks/tricks.py [repeats]`.
+"""What each trick of helpers.train buys:
+`.venv/bin/python benchmarks/tricks.py [repeats] [--size N H] [--cpu]`.
 
-A ladder of training loops for the course's 2-layer task (300 points, H = 100),
-from the course's own code to ``helpers.train.train``; each rung adds one trick
-to the one before.  All are timed in this one process, alternating, and the
-median time per iteration is printed with the speed-up of each step.  The rungs
-are for timing only (only the first and the last follow the course's exact
-arithmetic); their losses are printed at the end as a sanity check.
+A ladder of training loops for the 2-layer task (the course's: 300 points, H = 100;
+or any size of the scaling table with --size), from the course's own code to
+``helpers.train.train``; each rung adds one trick to the one before.  All are timed
+in this one process, in a notebook kernel's allocator state (common.enter_kernel_state),
+alternating, and the best time per iteration is printed with the speed-up of each
+step.  With --cpu the time is this thread's CPU time (time.thread_time), which a
+busy machine disturbs less; run it with OPENBLAS_NUM_THREADS=1 so that the products
+run in this thread too.  The rungs are for timing only (only the first and the last
+follow the course's exact arithmetic); their losses are printed at the end as a
+sanity check.
 
 Then two measurements behind choices in ``helpers.train`` that the ladder does not show:
 
-* the ReLU mask as floats or as booleans, for (H, n) arrays below and above
-  ``helpers.models.CACHE_ENTRIES``: a product of floats with booleans converts them
-  on every use, which wins while the arrays stay in the cache; beyond it a boolean
-  mask (1 byte an entry, not 8) streams less memory;
+* the ReLU mask as floats or as booleans, for (H, n) arrays in the L2 cache and beyond
+  it: a product of floats with booleans converts them on every use, which cost more
+  than streaming the 8 bytes an entry of a float mask at every size on the machine
+  the README's figures come from; helpers.train keeps floats;
 * the ReLU switch as a product with the mask against the course's assignment through
   a boolean index, ``dhidden[hidden_layer <= 0] = 0``, which goes element by element.
 """
 
+import argparse
 import functools
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,9 +32,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import helpers.course as c  # noqa: E402
+import common  # noqa: E402  (puts the project on sys.path)
 from course_baseline import train_two_layer  # noqa: E402
-from helpers.models import CACHE_ENTRIES  # noqa: E402
 from helpers.train import train  # noqa: E402
 
 
@@ -298,7 +302,8 @@ def v5_transposed(X, y, p, iters, reg=1e-3, step=1.0):
 
 def v6_final(X, y, p, iters):
     """helpers.train: + dhidden written over hidden_layer, the ReLU and its switch as products with one
-    float mask, the step size folded into dscores, L2 as a weight decay, b2 folded into W2"""
+    float mask, the step size folded into dscores, L2 as a weight decay, b2 folded into W2, and one
+    update for all the parameters"""
     return train(p, X, y, num_iters=iters, record_every=iters - 1).loss_history[-1][1]
 
 
@@ -307,15 +312,18 @@ def course(X, y, p, iters):
     return train_two_layer(X, y, p["W"], p["b"], p["W2"], p["b2"], num_iters=iters, record_every=iters - 1)[0][-1][1]
 
 
-def median_seconds(fn, repeats, number):
-    """Median over ``repeats`` runs of the time of one ``fn()``, each run timing ``number`` calls."""
+CLOCK = time.perf_counter  # time.thread_time with --cpu
+
+
+def best_seconds(fn, repeats, number):
+    """Best over ``repeats`` runs of the time of one ``fn()``, each run timing ``number`` calls."""
     times = []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start = CLOCK()
         for _ in range(number):
             fn()
-        times.append((time.perf_counter() - start) / number)
-    return statistics.median(times)
+        times.append((CLOCK() - start) / number)
+    return min(times)
 
 
 def relu_and_switch(hidden, dhidden, alive):
@@ -332,26 +340,35 @@ def switch_by_index(hidden, dhidden):
 
 def mask_and_switch(repeats):
     """Time the ReLU mask as floats or booleans, and the switch as a product or a boolean-index assignment."""
-    print(f"\nThe ReLU mask, (H, n) arrays around CACHE_ENTRIES = {CACHE_ENTRIES}, median of {repeats} runs:")
+    print(f"\nThe ReLU mask, (H, n) float arrays of 240 kB, 2.4 MB and 24 MB, best of {repeats} runs:")
     rng = np.random.RandomState(0)
     for H, n in ((100, 300), (100, 3000), (100, 30000)):
         hidden, dhidden = rng.standard_normal((H, n)), rng.standard_normal((H, n))
         alive_float, alive_bool = np.empty((H, n)), np.empty((H, n), bool)
         number = max(3, 3_000_000 // (H * n))
-        t_float = median_seconds(functools.partial(relu_and_switch, hidden, dhidden, alive_float), repeats, number)
-        t_bool = median_seconds(functools.partial(relu_and_switch, hidden, dhidden, alive_bool), repeats, number)
-        t_index = median_seconds(functools.partial(switch_by_index, hidden, dhidden), repeats, number)
+        t_float = best_seconds(functools.partial(relu_and_switch, hidden, dhidden, alive_float), repeats, number)
+        t_bool = best_seconds(functools.partial(relu_and_switch, hidden, dhidden, alive_bool), repeats, number)
+        t_index = best_seconds(functools.partial(switch_by_index, hidden, dhidden), repeats, number)
         print(
-            f"  H x n = {H * n:>8} ({'in' if H * n <= CACHE_ENTRIES else 'beyond'} the cache size): "
+            f"  H x n = {H * n:>8}: "
             f"float mask {t_float * 1e6:8.1f} us, bool mask {t_bool * 1e6:8.1f} us "
             f"(float {t_bool / t_float:4.2f}x as fast); switch by boolean index {t_index * 1e6:8.1f} us"
         )
 
 
-def main():
-    X, y, p = c.course_net_setup()
-    iters = 2000
-    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+def main(argv=None):
+    global CLOCK
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("repeats", type=int, nargs="?", default=5, help="alternating runs of each rung (default 5)")
+    parser.add_argument("--size", type=int, nargs=2, metavar=("N", "H"), default=common.COURSE_SIZE,
+                        help="points and hidden units (default: the course's, 300 100)")
+    parser.add_argument("--cpu", action="store_true", help="time this thread's CPU time, not the wall clock")
+    args = parser.parse_args(argv)
+    CLOCK = time.thread_time if args.cpu else time.perf_counter
+    repeats = args.repeats
+    print(common.enter_kernel_state())
+    X, y, p = common.task(*args.size)
+    iters = max(3, common.SIZES.get(tuple(args.size), 2000) // 5)
     variants = [
         ("0 course code (the baseline)", course),
         ("1 preallocated buffers, out= / in place", v1_inplace),
@@ -359,22 +376,23 @@ def main():
         ("3 + one-hot labels", v3_onehot),
         ("4 + biases folded into the weights", v4_fold),
         ("5 + transposed (K,N)/(H,N) layout", v5_transposed),
-        ("6 helpers.train: + float ReLU mask, folded step", v6_final),
+        ("6 helpers.train: + float mask, folded step", v6_final),
     ]
     times = {name: [] for name, _ in variants}
     for _ in range(repeats):
         for name, fn in variants:
-            start = time.perf_counter()
+            start = CLOCK()
             fn(X, y, p, iters)
-            times[name].append((time.perf_counter() - start) / iters)
-    print(f"2-layer course task, {iters} iterations, median of {repeats} alternating runs:")
+            times[name].append((CLOCK() - start) / iters)
+    print(f"2-layer task, N = {len(y)}, H = {p['W'].shape[1]}, {iters} iterations, best of {repeats} alternating runs "
+          f"({'CPU time of this thread' if args.cpu else 'wall time'}; {common.load_now()}):")
     base = prev = None
     for name, _ in variants:
-        med = statistics.median(times[name])
-        base = base or med
-        step = "" if prev is None else f"   this step {prev / med:4.2f}x"
-        print(f"  {name:44s} {med * 1e6:7.1f} us/iter  {base / med:5.2f}x the course{step}")
-        prev = med
+        best = min(times[name])
+        base = base or best
+        step = "" if prev is None else f"   this step {prev / best:4.2f}x"
+        print(f"  {name:44s} {best * 1e6:9.1f} us/iter  {base / best:5.2f}x the course{step}")
+        prev = best
     print("  loss at the last iteration:", " ".join(f"{fn(X, y, p, iters):.6f}" for _, fn in variants))
     mask_and_switch(repeats)
 

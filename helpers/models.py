@@ -17,8 +17,7 @@ from .softmax import l2_penalty, softmax_loss
 
 LINEAR_KEYS = ("W", "b")
 TWO_LAYER_KEYS = ("W", "b", "W2", "b2")
-# Float entries of an (n, H) array that stay in a typical L2 cache (400 kB): the size of a chunk of
-# ``predict``, and up to which ``helpers.train`` keeps its ReLU mask as floats (benchmarks/tricks.py).
+# Float entries of an (n, H) array that stay in a typical L2 cache (400 kB): the size of a chunk of ``predict``.
 CACHE_ENTRIES = 50_000
 
 

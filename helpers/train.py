@@ -10,7 +10,8 @@ The steps are the course's, with its names: scores, probs, loss, ``dscores``, ``
 time; each has a one-line comment where it happens, and ``benchmarks/tricks.py`` measures what
 each buys. The arrays are stored transposed: ``scores`` is (K, n), ``hidden_layer`` (H, n), the
 data (D, n), for n examples, so ``scores.T`` is the course's array; each bias is folded into its
-weight matrix as an extra last row, against a row of ones under the layer's input.
+weight matrix as an extra last row, against a row of ones under the layer's input, and all
+the parameters live in one array, so that a single update covers them all.
 
 These tricks change the order of some floating-point operations, so the losses agree with the
 course's code to about 1e-15 at first; over thousands of steps of the network the difference
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .checks import check_data, check_labels, check_scalar
-from .models import CACHE_ENTRIES, check_params, is_two_layer
+from .models import check_params, is_two_layer
 from .perturb import apply as apply_perturbation
 
 
@@ -101,38 +102,54 @@ class Workspace:
     dWb : ``[dW; db]`` times step_size. scores, probs : (K, n). colsum, per_example : (n,).
     For the network also W2b, W2, b2, dW2b as above, with hidden_ones (H+1, n), whose first H
     rows are ``hidden_layer`` (H, n) and, once dW2 is computed, ``dhidden``; and alive (H, n),
-    the ReLU's 0/1 mask. scale = step_size / n and decay = 1 - step_size * reg fold the step
-    size into dscores and the L2 gradient into a weight decay.
+    the ReLU's 0/1 mask, as floats (a product of floats with booleans converts them on every use).
+    all_params : Wb then W2b, flattened, the arrays they are views of; all_grads : dWb then dW2b,
+    likewise. scale = step_size / n folds the step size into dscores; decay (like all_params)
+    is 1 - step_size * reg at each weight and 1 at each bias: the L2 gradient as a weight decay.
     """
 
     def __init__(self, params, X, y, K, *, step_size, reg, dtype):
         N, D = X.shape
         self.N, self.reg = N, reg
-        self.scale, self.decay = step_size / N, 1.0 - step_size * reg
+        self.scale = step_size / N
         self.X1T = np.ones((D + 1, N), dtype)
         self.X1T[:D] = X.T
-        self.Wb = _fold(params["W"], params["b"], dtype)
-        self.W, self.b = self.Wb[:D], self.Wb[D:]
-        self.dWb = np.empty_like(self.Wb)
         self.onehot = np.zeros((K, N), dtype)
         self.onehot[y, np.arange(N)] = 1.0
         self.scores, self.probs = np.empty((K, N), dtype), np.empty((K, N), dtype)
         self.colsum, self.per_example = np.empty(N, dtype), np.empty(N, dtype)
         self.two_layer = is_two_layer(params)
+        layers = [("W", "b")] + ([("W2", "b2")] if self.two_layer else [])
+        folded = [_fold(params[w], params[b], dtype) for w, b in layers]
+        self.all_params = np.concatenate([Wb.ravel() for Wb in folded])
+        self.all_grads = np.empty_like(self.all_params)
+        self.decay = np.ones_like(self.all_params)
+        views = self._layer_views([Wb.shape for Wb in folded])
+        for _, _, decay in views:
+            decay[:-1] = 1.0 - step_size * reg  # every row but the last, the bias's
+        self.Wb, self.dWb, _ = views[0]
+        self.W, self.b = self.Wb[:D], self.Wb[D:]
         if self.two_layer:
+            self.W2b, self.dW2b, _ = views[1]
             H = self.Wb.shape[1]
+            self.W2, self.b2 = self.W2b[:H], self.W2b[H:]
             self.hidden_ones = np.ones((H + 1, N), dtype)
             self.hidden_layer = self.hidden_ones[:H]
-            self.W2b = _fold(params["W2"], params["b2"], dtype)
-            self.W2, self.b2 = self.W2b[:H], self.W2b[H:]
-            self.dW2b = np.empty_like(self.W2b)
             self.dhidden = self.hidden_layer  # hidden_layer is not needed once dW2 is computed
-            # float mask while (H, n) fits in the cache, else bool (less memory traffic)
-            self.alive = np.empty((H, N), dtype if H * N <= CACHE_ENTRIES else bool)
+            self.alive = np.empty((H, N), dtype)
+
+    def _layer_views(self, shapes):
+        """For each layer's folded shape, in order: its (params, grads, decay) views into the flat arrays."""
+        views, start = [], 0
+        for rows, cols in shapes:
+            stop = start + rows * cols
+            views.append([a[start:stop].reshape(rows, cols) for a in (self.all_params, self.all_grads, self.decay)])
+            start = stop
+        return views
 
     def all_finite(self):
         """Whether every parameter is still finite."""
-        return bool(np.all(np.isfinite(self.Wb)) and (not self.two_layer or np.all(np.isfinite(self.W2b))))
+        return bool(np.all(np.isfinite(self.all_params)))
 
     def params(self):
         """Copies of the parameters, in the course's layout: W (D, M), b (1, M), and W2, b2 for the network."""
@@ -185,6 +202,13 @@ def _dscores(ws):
     return dscores
 
 
+def update(ws):
+    """The course's ``W += -step_size * dW`` (dW with its ``reg * W``) and ``b += -step_size * db`` for
+    every parameter at once, the gradients being already times step_size."""
+    ws.all_params *= ws.decay  # the L2 gradient reg * W as a decay of the weights (the biases times 1)
+    ws.all_params -= ws.all_grads
+
+
 def linear_loss(ws):
     """Forward pass of the linear classifier: scores (K, n) = (X W + b).T into ``ws.scores``; return the loss."""
     np.matmul(ws.Wb.T, ws.X1T, out=ws.scores)
@@ -196,10 +220,8 @@ def linear_loss(ws):
 def linear_step(ws):
     """Backward pass and update after ``linear_loss``: W += -step_size * (dW + reg * W), and b."""
     dscores = _dscores(ws)
-    Wb, dWb = ws.Wb, ws.dWb
-    np.matmul(ws.X1T, dscores.T, out=dWb)  # [dW; db] from one product, against the row of ones
-    ws.W *= ws.decay  # the L2 gradient reg * W as a decay, so the update is one subtraction
-    Wb -= dWb
+    np.matmul(ws.X1T, dscores.T, out=ws.dWb)  # [dW; db] from one product, against the row of ones
+    update(ws)
 
 
 def two_layer_loss(ws):
@@ -218,15 +240,12 @@ def two_layer_loss(ws):
 def two_layer_step(ws):
     """Backward pass and update after ``two_layer_loss``: first W2 and b2, then through the ReLU into W and b."""
     dscores = _dscores(ws)
-    W2b, dW2b, dhidden, decay = ws.W2b, ws.dW2b, ws.dhidden, ws.decay
-    np.matmul(ws.hidden_ones, dscores.T, out=dW2b)  # [dW2; db2] from one product
+    dhidden = ws.dhidden
+    np.matmul(ws.hidden_ones, dscores.T, out=ws.dW2b)  # [dW2; db2] from one product
     np.matmul(ws.W2, dscores, out=dhidden)  # dhidden = np.dot(dscores, W2.T), transposed, over hidden_layer
     dhidden *= ws.alive  # the ReLU switch dhidden[hidden_layer <= 0] = 0, as a product with the mask
     np.matmul(ws.X1T, dhidden.T, out=ws.dWb)  # [dW; db]
-    ws.W2 *= decay
-    W2b -= dW2b
-    ws.W *= decay
-    ws.Wb -= ws.dWb
+    update(ws)
 
 
 # --------------------------------------------------------------------------- train
