@@ -13,6 +13,9 @@ table of contents, to ``--out``. Nothing on the pages loads from another host:
   precomputed figures from ``--playground`` (see ``book/precompute.py``), so no
   widget JavaScript is needed;
 * figures are embedded in the pages as base64, as nbconvert does by default.
+
+Notebook 1 links to the instructor's guide, ``INSTRUCTORS.md`` at the repository's root;
+the book carries it as ``instructors.html`` and points that link there.
 """
 import argparse
 import copy
@@ -34,6 +37,7 @@ TITLE = "Neural networks from scratch, on a spiral"
 STATIC = "_static"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+GUIDE, GUIDE_HREF = REPO / "INSTRUCTORS.md", "instructors.html"
 PLAYGROUND_CLASS = "playground"  # the playground's container carries this CSS class in the saved widget state
 
 # What MathJax's tex-chtml component may load at run time (extensions, fonts, the
@@ -184,7 +188,8 @@ def build(out, mathjax, playground, notebooks):
                 "prev": nav[i - 1] if i > 0 else None, "next": nav[i + 1] if i + 1 < len(nav) else None}
         page, _ = exporter.from_notebook_node(nb, resources={"book": book})
         toc = exporter.environment.get_template("book/toc.html.j2").render(headings=headings(page))
-        (out / chapter["href"]).write_text(page.replace("<!-- book:toc -->", toc, 1))
+        page = page.replace("<!-- book:toc -->", toc, 1).replace('href="../INSTRUCTORS.md"', f'href="{GUIDE_HREF}"')
+        (out / chapter["href"]).write_text(page)
     if playgrounds != 1:
         sys.exit(f"expected the playground's widget output in exactly one notebook cell, found {playgrounds}: "
                  f"a widget output whose saved state has the CSS class {PLAYGROUND_CLASS!r}. If notebook 6 was "
@@ -195,6 +200,10 @@ def build(out, mathjax, playground, notebooks):
               "next": nav[0]},
         chapters=chapters)
     (out / "index.html").write_text(index)
+    guide = exporter.environment.get_template("book/guide.html.j2").render(
+        book={"title": TITLE, "chapters": nav, "current": None, "static": STATIC, "prev": None, "next": None},
+        body=markdown2html(GUIDE.read_text()))
+    (out / GUIDE_HREF).write_text(guide)
     (out / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
 
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
