@@ -132,12 +132,15 @@ class Exercise:
             got = tuple(got)
         return self.prepare(got) if self.prepare else got
 
+    def _first_wrong(self, expected, received):
+        """The learner's first result (in the reference's form) that differs from the expected one, else None."""
+        pairs = ((self._as_result(got), exp) for got, exp in zip(received, expected, strict=True))
+        return next((got for got, exp in pairs if not same(got, exp)), None)
+
     def _raised(self, expected, received):
         """The exception the learner's code raised on the first input where its result differs, else None."""
-        for exp, got in zip(expected, received, strict=True):
-            if not same(self._as_result(got), exp):
-                return got if isinstance(got, BaseException) else None
-        return None
+        got = self._first_wrong(expected, received)
+        return got if isinstance(got, BaseException) else None
 
     def _refusal(self, func, outcome):
         """Lines refusing a call whatever it returned: one that called a forbidden helper, or left an
@@ -178,14 +181,10 @@ class Exercise:
     def _malformed(self, expected, received):
         """Whether the first result that differs is an exception, or not as many values as the
         exercise returns: no formula to compare with, so no advice to compare with one."""
-        for exp, got in zip(expected, received, strict=True):
-            got = self._as_result(got)
-            if same(got, exp):
-                continue
-            if isinstance(got, BaseException):
-                return True
-            return len(self.outputs) > 1 and (not isinstance(got, (tuple, list)) or len(got) != len(self.outputs))
-        return False
+        got = self._first_wrong(expected, received)
+        if isinstance(got, BaseException):
+            return True
+        return len(self.outputs) > 1 and (not isinstance(got, (tuple, list)) or len(got) != len(self.outputs))
 
     def _differs(self, name, exp, got, where=""):
         """Lines on one output that differs; for a dict with the right keys, on its first entry that does."""
