@@ -54,9 +54,17 @@ LAB_ARGS = --notebook-dir=notebooks --LabApp.default_url=/lab/tree/01_data.ipynb
 # JupyterLab reads them from {sys.prefix}/share/jupyter/lab/settings/overrides.json.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-$(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(VENV)/.installed
+# And Jupyter Server's: kernel websockets without Nagle's algorithm (jupyterlab-settings/jupyter_server_config.py
+# says why), read from {sys.prefix}/etc/jupyter/.
+LAB_SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.py
+
+$(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(LAB_SERVER_CONFIG) $(VENV)/.installed
 	mkdir -p $(@D)
 	cp jupyterlab-settings/overrides.json $@
+
+$(LAB_SERVER_CONFIG): jupyterlab-settings/jupyter_server_config.py $(VENV)/.installed
+	mkdir -p $(@D)
+	cp jupyterlab-settings/jupyter_server_config.py $@
 
 lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at lesson 1
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
