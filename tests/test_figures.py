@@ -20,8 +20,7 @@ from helpers import course, predict
 from helpers.playground import Playground
 from helpers.playground.render import EXTENT, MESH_STEP, PlaygroundFigure
 from helpers.plotting import (CLASS_MARKERS, MAX_CLASSES, class_colour, decision_mesh, plot_decision_boundary,
-                              region_colour,
-                              plot_spiral)
+                              plot_spiral, region_colour)
 
 
 @pytest.fixture(scope="module")
