@@ -14,11 +14,9 @@ import traitlets
 from ..style import as_dict as style_as_dict
 from .driver import MESSAGES, Driver
 from .payload import Payload
-from .settings import SETTINGS
+from .settings import GROUPS, SETTINGS
 from .state import Session, status_text
 
-# The groups of controls, in the order the front end lays them out; ``show=`` picks some.
-GROUPS = ("transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view")
 STATIC = pathlib.Path(__file__).parent / "static"
 
 

@@ -19,7 +19,6 @@ const ANNOUNCE_MS = 4000; // the live region speaks at most this often
 const PLOT = { size: 300, left: 46, top: 26, right: 10, bottom: 40 }; // the decision-region plot, CSS px
 const LOSS = { width: 360, height: 300, left: 50, top: 26, right: 22, bottom: 40 }; // the loss plot's area
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
-const GROUP_ORDER = ["transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view"];
 const LEFT_GROUPS = ["step_size", "reg", "hidden_size", "num_iters"];
 
 // ------------------------------------------------------------------------------------------ numbers
@@ -335,7 +334,6 @@ function render({ model, el }) {
   const style = model.get("style_table") || model.get("style");
   const shown = new Set(model.get("shown"));
   const setting = Object.fromEntries(table.map((s) => [s.name, s]));
-  const groupOf = (s) => s.group || (s.name === "speed" ? "transport" : s.effect === "data" ? "data" : s.name);
   const listeners = [];
   const on = (name, callback) => {
     model.on(name, callback);
@@ -425,7 +423,7 @@ function render({ model, el }) {
   }
 
   const controlFor = (s) => (s.kind === "option" ? option(s) : slider(s));
-  const inGroup = (group) => table.filter((s) => s.control !== false && groupOf(s) === group && shown.has(group));
+  const inGroup = (group) => table.filter((s) => s.control !== false && s.group === group && shown.has(group));
 
   const button = (text, cls, help, msg) => {
     const b = make("button", { type: "button", class: cls, text, title: help });
