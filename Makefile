@@ -78,7 +78,17 @@ test: lint ## the linter, the unit tests and every notebook re-executed under nb
 lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
 	$(BIN)/ruff check .
 
-test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
+# axe-core, pinned in tests/ui/package.json, checks the playground's page in JupyterLab; npm fetches it once.
+UI_NPM := build/ui-npm
+
+$(UI_NPM)/.installed: tests/ui/package.json
+	@command -v npm >/dev/null || { echo "make test-ui needs npm to fetch axe-core (Debian: apt-get install npm)" >&2; exit 1; }
+	mkdir -p $(UI_NPM)
+	cp tests/ui/package.json $(UI_NPM)/package.json
+	cd $(UI_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	touch $@
+
+test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) $(UI_NPM)/.installed ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
 # Re-executes the notebooks whose printed outputs can depend on rounding (tools/rounding.py) under

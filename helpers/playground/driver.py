@@ -33,7 +33,7 @@ click (x, y, k, held_out)   adds a point, then retrain from the seed      adds a
 clear_points, empty_plane   new data, then retrain from the seed          new data, reset, keep playing
 ==========================  ============================================  ===========================================
 
-A retrain while paused answers with its first picture after ``FRAME_TRAIN_MS`` of training;
+A retrain while paused answers with its first picture after ``FIRST_PICTURE_MS`` of training;
 if it is not done, the front end asks for frames until it is, each ``CATCH_UP_TRAIN_MS`` of
 training (``catching_up``). A newer change starts it again. The finished run is the same
 however it was split. A run that diverges stops playing and says why; Reset (or any change
@@ -48,11 +48,13 @@ import threading
 # coming at any setting: its time is FRAME_TRAIN_MS, less whatever the rest of the last frame (the
 # class grid, the trip to the browser, its drawing and the request back) took beyond FRAME_PERIOD_MS,
 # and at least MIN_FRAME_TRAIN_MS. A retrain after a change while paused answers after
-# FRAME_TRAIN_MS of training and then catches up, frame by frame, CATCH_UP_TRAIN_MS at a time.
-FRAME_TRAIN_MS = 35
-FRAME_PERIOD_MS = 60
+# FIRST_PICTURE_MS of training, so that the change shows at once, and then catches up, frame by
+# frame, CATCH_UP_TRAIN_MS at a time (a newer change waits behind at most one of those).
+FRAME_TRAIN_MS = 30
+FRAME_PERIOD_MS = 55
 MIN_FRAME_TRAIN_MS = 10
-CATCH_UP_TRAIN_MS = 35
+FIRST_PICTURE_MS = 15
+CATCH_UP_TRAIN_MS = 25
 MESSAGES = ("frame", "set", "play", "pause", "step", "reset", "new_sample", "clear_points", "empty_plane", "click")
 
 
@@ -182,7 +184,7 @@ class Driver:
     def retrain(self):
         """Start a retrain from the seed and train it for the first picture (the rest: ``frame``)."""
         self.session.start_retrain()
-        self.session.advance(self._deadline(FRAME_TRAIN_MS))
+        self.session.advance(self._deadline(FIRST_PICTURE_MS))
 
     def _after_change(self, kind, name=None):
         if self.playing:

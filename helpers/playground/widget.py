@@ -53,9 +53,10 @@ class Playground(anywidget.AnyWidget):
         their values; a click on the plot adds points only if "draw" is shown.
         ``Playground(model="linear", show=("step_size", "reg"))`` is a two-slider panel.
     show_held_out, show_hinges : the view's starting switches.
-    budget : whether training keeps to each frame's time budget (``driver.FRAME_TRAIN_MS`` and
-        ``driver.CATCH_UP_TRAIN_MS``), so that the playground answers at once at any setting. False
-        trains every frame's full amount and every retrain to its end before answering.
+    budget : whether training keeps to each frame's time budget (``driver.FRAME_TRAIN_MS``,
+        ``driver.FIRST_PICTURE_MS`` and ``driver.CATCH_UP_TRAIN_MS``), so that the playground answers at
+        once at any setting. False trains every frame's full amount and every retrain to its end before
+        answering.
 
     Attributes
     ----------
@@ -64,7 +65,7 @@ class Playground(anywidget.AnyWidget):
     catching_up : where the run stands. updates : how many updates were sent.
 
     Training while paused: a change (or building the playground) retrains from the seed for
-    *iterations* iterations; the first picture comes after ``FRAME_TRAIN_MS`` of training, and the
+    *iterations* iterations; the first picture comes after ``FIRST_PICTURE_MS`` of training, and the
     front end asks for the rest frame by frame ("Catching up" in the status line). ``wait()``
     finishes it at once. The finished run is the same however it was split into frames.
     """

@@ -372,7 +372,9 @@ function render({ model, el }) {
   }
 
   // ---------------------------------------------------------------- the controls
-  const root = make("div", { class: "spiral-playground", id });
+  // The page around it (JupyterLab's notebook) must not take the keys its controls use: arrows, Space, Home, End.
+  const root = make("div", { class: "spiral-playground", id, "data-lm-suppress-shortcuts": "true" });
+  root.addEventListener("keydown", (event) => event.stopPropagation());
   root.append(make("style", { text: CSS }));
   const controls = {}; // name -> {set(value)}: shows a setting's value
 
@@ -490,7 +492,8 @@ function render({ model, el }) {
   const regions = make("canvas", { class: "pg-regions", "aria-hidden": "true" });
   Object.assign(regions.style, { left: `${PLOT.left}px`, top: `${PLOT.top}px`, width: `${PLOT.size}px`,
     height: `${PLOT.size}px` });
-  const [overlay, ctx] = hiDpiCanvas(plotWidth, plotHeight, { class: "pg-overlay", role: "img" });
+  const [overlay, ctx] = hiDpiCanvas(plotWidth, plotHeight, { class: "pg-overlay", role: "img",
+    "data-plot": JSON.stringify([PLOT.left, PLOT.top, PLOT.size]) }); // where the plane sits, CSS px
   if (shown.has("draw")) overlay.classList.add("pg-clickable");
   const legend = make("ul", { class: "pg-legend", "aria-label": "legend" });
   const lossWidth = LOSS.left + LOSS.width + LOSS.right;
