@@ -52,7 +52,7 @@ import threading
 # frame, CATCH_UP_TRAIN_MS at a time (a newer change waits behind at most one of those).
 FRAME_TRAIN_MS = 30
 FRAME_PERIOD_MS = 55
-MIN_FRAME_TRAIN_MS = 10
+MIN_FRAME_TRAIN_MS = 20
 FIRST_PICTURE_MS = 15
 CATCH_UP_TRAIN_MS = 25
 MESSAGES = ("frame", "set", "play", "pause", "step", "reset", "new_sample", "clear_points", "empty_plane", "click")

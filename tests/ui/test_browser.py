@@ -48,12 +48,14 @@ HINGES = ".spiral-playground input.pg-show-hinges"
 WATCH_FRAMES = """([root, status]) => {
   const el = document.querySelector(root);
   window.__frames = [];
+  if (window.__frameObserver) window.__frameObserver.disconnect();  // one watcher at a time
   let last = el.dataset.seq;
-  new MutationObserver(() => {
+  window.__frameObserver = new MutationObserver(() => {
     if (el.dataset.seq === last) return;  // drawn again (a view switch), not a new frame
     last = el.dataset.seq;
     window.__frames.push({t: performance.now(), seq: last, status: document.querySelector(status).textContent});
-  }).observe(el, {attributes: true, attributeFilter: ['data-seq']});
+  });
+  window.__frameObserver.observe(el, {attributes: true, attributeFilter: ['data-seq']});
 }"""
 
 @contextlib.contextmanager
@@ -278,7 +280,8 @@ def play_and_change_the_step_size(page, capsys, where, start):
     span = (shown[-1]["t"] - shown[0]["t"]) / 1000 if len(shown) > 1 else float("nan")
     say(capsys, f"playing {where}: {distinct} distinct frames drawn in {PLAY_SECONDS:.0f} s after "
         f"{WARM_UP_SECONDS:.0f} s of warm-up: {distinct / PLAY_SECONDS:.1f} frames/s "
-        f"({(len(shown) - 1) / span:.1f} between the first and the last)")
+        f"({(len(shown) - 1) / span:.1f} between the first and the last; the longest wait between two: "
+        f"{max((b['t'] - a['t'] for a, b in zip(shown, shown[1:])), default=float('nan')):.0f} ms)")
     assert distinct >= 5, f"only {distinct} frames arrived in {PLAY_SECONDS} s of playing"
     counts = [int(m.group(1)) for f in shown for m in [re.search(r"[Ii]teration (\d+)", f["status"])] if m]
     assert counts and counts == sorted(counts) and (start is None or counts[-1] > start), counts
