@@ -501,7 +501,7 @@ function render({ model, el }) {
   const [lossCanvas, lctx] = hiDpiCanvas(lossWidth, lossHeight, { class: "pg-loss", role: "img" });
   const lossLegend = make("ul", { class: "pg-legend pg-loss-legend", "aria-label": "loss legend" });
   root.append(make("div", { class: "pg-figure" }, [make("div", { class: "pg-plot" }, [regions, overlay]), legend,
-    make("div", { class: "pg-loss-column" }, [lossCanvas, lossLegend])]));
+    make("div", { class: "pg-loss-column", style: `width: ${lossWidth}px` }, [lossCanvas, lossLegend])]));
   const status = make("p", { class: "pg-status" });
   const live = make("div", { class: "pg-sr-only", "aria-live": "polite", role: "status" });
   root.append(status, live);
