@@ -1046,6 +1046,11 @@ function defaultClock() {
 
 // =========================================================================== LocalModel: the back end in the page
 
+/** Every group of controls, as helpers.playground.settings.GROUPS lists them: the default of `shown`. */
+function allGroups(table) {
+  return [...new Set(["transport", ...table.map((s) => s.group), "draw", "view"])];
+}
+
 /** How long a frame may train, in milliseconds: at the largest settings, frames keep coming at 20 or more a second. */
 export const FRAME_TRAIN_MS = 20;
 
@@ -1080,7 +1085,7 @@ export class LocalModel {
       table,
       style,
       settings: { ...this.session.settings },
-      shown: shown ?? [...new Set(table.map((s) => s.group).filter(Boolean))],
+      shown: shown ?? allGroups(table),
       show_held_out: true,
       show_hinges: false,
     };
