@@ -1051,8 +1051,12 @@ function allGroups(table) {
   return [...new Set(["transport", ...table.map((s) => s.group), "draw", "view"])];
 }
 
-/** How long a frame may train, in milliseconds: at the largest settings, frames keep coming at 20 or more a second. */
+// How long a frame may train, in milliseconds: FRAME_TRAIN_MS, less what the last update (the grid,
+// the snapshot, the hinge lines) took beyond FRAME_PERIOD_MS, and at least MIN_FRAME_TRAIN_MS, so that
+// at the largest settings frames keep coming at 20 or more a second, drawing included.
 export const FRAME_TRAIN_MS = 20;
+export const FRAME_PERIOD_MS = 40;
+export const MIN_FRAME_TRAIN_MS = 5;
 
 const finiteOrNull = (x) => (x !== null && Number.isFinite(x) ? x : null);
 
@@ -1061,8 +1065,9 @@ const finiteOrNull = (x) => (x !== null && Number.isFinite(x) ? x : null);
  * `save_changes`, `on`, `off`, `send`) with a `Session` behind them.
  *
  * table, style, settings, shown : as the kernel's widget has them (JSON exported by Python).
- * seed : the starting weights' seed. frameTrainMs : how long a frame may train (Infinity: all of
- * `speed`, and a retrain to its end, in one frame). clock : milliseconds (performance.now).
+ * seed : the starting weights' seed. frameTrainMs : the most a frame may train (FRAME_TRAIN_MS; 0: one
+ * iteration a frame; Infinity: all of `speed`, and a retrain to its end, in one frame). clock : milliseconds
+ * (performance.now).
  *
  * Every message `send` gets is answered, asynchronously, by exactly one update of `frame` (its seq + 1),
  * set together with `grid` (and `points` and `settings` when they changed).
@@ -1081,6 +1086,7 @@ export class LocalModel {
     this.sentCount = 0; // history entries already sent in `frame.curve`
     this.sentNow = false; // whether the last curve ended with a point not recorded in the history
     this.sentDataVersion = null;
+    this.publishMs = 0; // how long the last update took to make
     this.traits = {
       table,
       style,
@@ -1140,8 +1146,11 @@ export class LocalModel {
     this.publish(true);
   }
 
+  /** The time by which this frame's training stops (see FRAME_TRAIN_MS). */
   deadline() {
-    return this.frameTrainMs === Infinity ? Infinity : this.clock() + this.frameTrainMs;
+    if (this.frameTrainMs === Infinity) return Infinity;
+    const room = FRAME_PERIOD_MS - this.publishMs;
+    return this.clock() + Math.min(this.frameTrainMs, Math.max(MIN_FRAME_TRAIN_MS, room));
   }
 
   act(msg) {
@@ -1277,6 +1286,7 @@ export class LocalModel {
 
   /** Set frame, grid, and points and settings if they changed, then tell the listeners (frame last). */
   publish(notify) {
+    const start = this.clock();
     this.seq += 1;
     const changed = [];
     const session = this.session;
@@ -1292,6 +1302,7 @@ export class LocalModel {
     const grid = classGrid(session.params, EXTENT, GRID_SIZE);
     this.traits.grid = new DataView(grid.buffer);
     this.traits.frame = this.frameFields();
+    this.publishMs = this.clock() - start;
     if (!notify) return;
     for (const name of [...changed, "grid", "frame"]) this.emit(`change:${name}`, this.traits[name]);
   }
