@@ -15,9 +15,6 @@ export function fixture(name) {
   return JSON.parse(readFileSync(file, "utf8"));
 }
 
-/** The settings table, exported by helpers.playground.settings as_json() into the fixtures. */
-export const table = () => fixture("table");
-
 const view = new DataView(new ArrayBuffer(8));
 
 function ordered(x) {
@@ -47,9 +44,4 @@ export function worst(a, b, f) {
     if (v > value || Number.isNaN(v)) [at, value] = [i, v];
   }
   return { value, at };
-}
-
-/** Print one measured figure (the parity figures INSTRUCTORS.md quotes). */
-export function report(text) {
-  process.stdout.write(`# parity: ${text}\n`);
 }
