@@ -333,7 +333,6 @@ function render({ model, el }) {
   // "style_table", not "style": a widget view takes a "style" attribute for a style widget of its own
   const style = model.get("style_table") || model.get("style");
   const shown = new Set(model.get("shown"));
-  const setting = Object.fromEntries(table.map((s) => [s.name, s]));
   const listeners = [];
   const on = (name, callback) => {
     model.on(name, callback);
