@@ -7,16 +7,20 @@ an application that sends small messages and waits for answers. With it, each up
 which a kernel sends right after its "busy" status message, waited for the browser to acknowledge that
 message (a delayed acknowledgement: up to 40 ms on Linux) before it left the server.
 """
-from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+import inspect
 
-_open = KernelWebsocketHandler.open
+try:
+    from jupyter_server.services.kernels.websocket import KernelWebsocketHandler
+except ImportError:  # a Jupyter Server without this handler: it keeps its defaults
+    KernelWebsocketHandler = None
 
+if KernelWebsocketHandler is not None and not getattr(KernelWebsocketHandler.open, "without_nagle", False):
+    _open = KernelWebsocketHandler.open
 
-async def _open_without_nagle(self, *args, **kwargs):
-    self.set_nodelay(True)
-    return await _open(self, *args, **kwargs)
+    async def _open_without_nagle(self, *args, **kwargs):
+        self.set_nodelay(True)
+        opened = _open(self, *args, **kwargs)
+        return await opened if inspect.isawaitable(opened) else opened
 
-
-if not getattr(KernelWebsocketHandler.open, "without_nagle", False):
     _open_without_nagle.without_nagle = True
     KernelWebsocketHandler.open = _open_without_nagle

@@ -331,7 +331,7 @@ function render({ model, el }) {
   const id = `spiral-playground-${++instances}`;
   const table = model.get("table");
   // "style_table", not "style": a widget view takes a "style" attribute for a style widget of its own
-  const style = model.get("style_table") || model.get("style");
+  const style = model.get("style_table");
   const shown = new Set(model.get("shown"));
   const listeners = [];
   const on = (name, callback) => {

@@ -1064,7 +1064,8 @@ const finiteOrNull = (x) => (x !== null && Number.isFinite(x) ? x : null);
  * The playground's back end without a kernel: the six methods of an anywidget model (`get`, `set`,
  * `save_changes`, `on`, `off`, `send`) with a `Session` behind them.
  *
- * table, style, settings, shown : as the kernel's widget has them (JSON exported by Python).
+ * table, style, settings, shown : as the kernel's widget has them (JSON exported by Python); the style
+ * table is the trait `style_table`, as in the kernel's widget.
  * seed : the starting weights' seed. frameTrainMs : the most a frame may train (FRAME_TRAIN_MS; 0: one
  * iteration a frame; Infinity: all of `speed`, and a retrain to its end, in one frame). clock : milliseconds
  * (performance.now).
@@ -1089,7 +1090,7 @@ export class LocalModel {
     this.publishMs = 0; // how long the last update took to make
     this.traits = {
       table,
-      style,
+      style_table: style,
       settings: { ...this.session.settings },
       shown: shown ?? allGroups(table),
       show_held_out: true,
