@@ -107,18 +107,20 @@ student: $(VENV)/.installed ## the student edition, in student/
 # show the saved outputs that `make test` checks. The playground's figures are
 # precomputed with the notebook's own code, and recomputed only when helpers/
 # or the installed packages change. npm (Node.js) is needed once, to fetch
-# MathJax from the npm registry; nothing is fetched when the book is read.
+# MathJax (for the pages) and axe-core (for make test-book's accessibility check),
+# pinned in book/package.json, from the npm registry; nothing is fetched when the book is read.
 BOOK     := build/book
 BOOK_NPM := build/book-npm
 BOOK_PG  := build/book-playground
 MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
+AXE      := $(BOOK_NPM)/node_modules/axe-core/axe.min.js
 
 $(VENV)/.installed-book: $(VENV)/.installed
 	$(INSTALL) -c constraints.txt -e ".[test,book]"
 	touch $@
 
-$(MATHJAX)/tex-chtml.js: book/package.json
-	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax (Debian: apt-get install npm)" >&2; exit 1; }
+$(BOOK_NPM)/.installed: book/package.json
+	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax and axe-core (Debian: apt-get install npm)" >&2; exit 1; }
 	mkdir -p $(BOOK_NPM)
 	cp book/package.json $(BOOK_NPM)/package.json
 	cd $(BOOK_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
@@ -127,10 +129,11 @@ $(MATHJAX)/tex-chtml.js: book/package.json
 $(BOOK_PG)/playground.json: $(VENV)/.installed-book book/precompute.py $(wildcard helpers/*.py helpers/playground/*.py)
 	$(BIN)/python book/precompute.py $(BOOK_PG)
 
-book: $(VENV)/.installed-book $(MATHJAX)/tex-chtml.js $(BOOK_PG)/playground.json ## the static HTML edition, in build/book
+book: $(VENV)/.installed-book $(BOOK_NPM)/.installed $(BOOK_PG)/playground.json ## the static HTML edition, in build/book
 	$(BIN)/python book/build.py --out $(BOOK) --mathjax $(MATHJAX) --playground $(BOOK_PG)
 
-# Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline.
+# Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline, and with
+# axe-core ($(AXE)): no critical or serious violation on any page.
 test-book: book $(VENV)/.installed-ui ## build the book and check every page in Chromium, offline
 	$(BIN)/python -m pytest -m book tests/book
 
