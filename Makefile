@@ -16,7 +16,7 @@ ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
 .PHONY: help lab test lint test-ui test-kernels bench notebooks student clean book test-book clean-book \
-        test-nbgrader clean-nbgrader bench-peers clean-peers test-classroom clean-classroom test-versions
+        test-nbgrader clean-nbgrader test-binder clean-binder bench-peers clean-peers test-classroom clean-classroom test-versions
 
 # Each target's line ends with "## what it does"; `make help` prints those.
 help: ## list the targets
@@ -62,7 +62,7 @@ lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at le
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
 
 # make test's pytest: the unit tests and nbval, the test files spread over the cores (a notebook stays in one worker).
-TEST_ARGS := -m "not browser and not nbgrader and not classroom" -n auto --dist loadfile
+TEST_ARGS := -m "not browser and not nbgrader and not classroom and not binder" -n auto --dist loadfile
 
 test: lint ## the linter, the unit tests and every notebook re-executed under nbval
 	$(BIN)/python -m pytest $(TEST_ARGS)
@@ -161,6 +161,20 @@ test-nbgrader: $(NBG_VENV)/.installed ## nbgrader's instructor workflow on noteb
 
 clean-nbgrader: ## remove nbgrader's environment
 	rm -rf $(NBG_VENV)
+
+# Binder builds an image with repo2docker from environment.yml and postBuild; repo2docker (from PyPI)
+# prints the Dockerfile it would build without Docker, and the test reads it.
+BINDER_VENV := .venv-binder
+
+$(BINDER_VENV)/.installed: $(BINDER_VENV)/bin/python pyproject.toml constraints.txt
+	$(UV) pip install --python $(BINDER_VENV)/bin/python -c constraints.txt pytest jupyter-repo2docker
+	touch $@
+
+test-binder: $(BINDER_VENV)/.installed ## the Dockerfile repo2docker would build for Binder
+	$(BINDER_VENV)/bin/python -m pytest -p no:cacheprovider --noconftest -o addopts="" -m binder tests/test_binder.py -s
+
+clean-binder: ## remove repo2docker's environment
+	rm -rf $(BINDER_VENV)
 
 # ---------------------------------------------------------------- peers
 # `make bench-peers` times the course's 2-layer task (float64, full batch) at the

@@ -173,3 +173,35 @@ def dead_units(params, X):
         return np.zeros(params["W"].shape[1], dtype=bool)
     z, _ = affine_forward(X, params["W"], params["b"])  # the hidden layer's input, (n, H)
     return np.all(z <= 0, axis=0)
+
+
+def hinge_segments(W, b, extent):
+    """Where each hidden unit switches on, clipped to the box ``extent = (x_min, x_max, y_min, y_max)``.
+
+    Unit j is zero on one side of the line ``x . W[:, j] + b[j] = 0`` and rises linearly on
+    the other. W : (2, H), b : (1, H) or (H,). Returns (H, 2, 2): segment j runs from
+    ``[j, 0]`` to ``[j, 1]``, each an (x0, x1) point; NaN where the line misses the box
+    (or the unit has no line, W[:, j] = 0).
+    """
+    W, b = np.asarray(W, float), np.reshape(np.asarray(b, float), -1)
+    norm2 = np.sum(W * W, axis=0)
+    has_line = norm2 > 0
+    safe = np.where(has_line, norm2, 1.0)
+    origin = -(b / safe) * W  # (2, H): the point of each line nearest to (0, 0)
+    direction = np.stack([-W[1], W[0]])  # (2, H): along the line
+    t_low, t_high = np.full(W.shape[1], -np.inf), np.full(W.shape[1], np.inf)
+    # Liang-Barsky: intersect the parameter interval with each pair of box edges
+    for axis, (low, high) in enumerate((extent[:2], extent[2:])):
+        d, o = direction[axis], origin[axis]
+        moving = d != 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t1, t2 = (low - o) / d, (high - o) / d
+        t_low = np.where(moving, np.maximum(t_low, np.minimum(t1, t2)), t_low)
+        t_high = np.where(moving, np.minimum(t_high, np.maximum(t1, t2)), t_high)
+        has_line &= moving | ((low <= o) & (o <= high))
+    has_line &= t_low < t_high
+    t_low, t_high = np.where(has_line, t_low, 0.0), np.where(has_line, t_high, 0.0)  # no inf * 0 below
+    segments = np.stack([origin + t_low * direction, origin + t_high * direction])  # (2 ends, 2 coords, H)
+    segments = segments.transpose(2, 0, 1).copy()
+    segments[~has_line] = np.nan
+    return segments

@@ -6,66 +6,29 @@ notebook, display the finished figure with ``show(fig, alt="...")`` instead of
 ``plt.show()``: it gives the image a text alternative, a sentence or two saying
 what the figure shows, for readers who cannot see it.
 
-Every class has one look in every figure and in the playground (``CLASSES``):
-a colour from Okabe and Ito's colour-blind-safe palette, a lighter tint of it
-for its decision region, and a marker shape, so that the classes can be told
-apart without colour too. Training points are filled; held-out points are
-hollow (a white centre in a ring of the class's colour). The colours are
-measured in tests/test_colours.py: under normal vision, simulated protanopia,
-deuteranopia and tritanopia, and in greyscale.
+Every class has one look in every figure and in the playground: its colour,
+region tint and marker shape, the point sizes and the line styles all come
+from ``helpers.style``, which the playground's browser front end reads too.
 """
 import base64
 import html
 import numbers
-from dataclasses import dataclass
 
 import matplotlib.patheffects as patheffects
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.colors import ListedColormap, Normalize, to_hex, to_rgb
+from matplotlib.colors import ListedColormap, Normalize, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.markers import MarkerStyle
 
 from .checks import check_data, check_labels, check_scalar
+from .models import dead_units, hinge_segments
 from .softmax import softmax
+from .style import (BOUNDARY_COLOUR, BOUNDARY_WIDTH, CLASS_COLOURS, CLASS_MARKERS, CLASSES, HELD_OUT_OUTLINE,
+                    HELD_OUT_RING, HINGE, MAX_CLASSES, POINT_SIZE, REGION_COLOURS, TRAINING_EDGE)
+from .style import HELD_OUT_LINESTYLE, SETTING_COLOURS, TRAINING_LINESTYLE  # noqa: F401 (the lessons use them from here)
 
-REGION_TINT = 0.3  # a decision region's colour: this share of its class's colour, the rest white
-
-
-@dataclass(frozen=True)
-class ClassStyle:
-    """How one class is drawn: ``name`` is the colour's name as the text calls it, ``colour``
-    (hex) fills its points and draws its lines, ``region`` (hex) fills its decision region,
-    ``marker`` is its matplotlib marker shape."""
-    name: str
-    colour: str
-    marker: str
-
-    @property
-    def region(self):
-        return to_hex(REGION_TINT * np.array(to_rgb(self.colour)) + (1 - REGION_TINT))
-
-
-# Classes 0-2 are the course's red, yellow and blue, in the order matplotlib's Spectral gave them
-# before (dark red, pale yellow, purple-blue), as on the CS231n page. Red is Okabe and Ito's
-# vermillion. Their yellow, #F0E442, is too light on white and on its own region; #F0C020 lies
-# between it and their orange. Their blue, #0072B2, is darkened to #005A9C so that the three also
-# differ in lightness (J' 59, 83, 38) and stay apart in greyscale. Classes 3-5 appear only in the
-# playground (up to 6 classes), where the marker shapes carry more of the difference. Measured
-# in tests/test_colours.py (run it as a script for the table).
-CLASSES = (
-    ClassStyle("vermillion", "#D55E00", "o"),
-    ClassStyle("yellow", "#F0C020", "^"),
-    ClassStyle("blue", "#005A9C", "D"),
-    ClassStyle("sky blue", "#56B4E9", "v"),
-    ClassStyle("bluish green", "#009E73", "s"),
-    ClassStyle("reddish purple", "#CC79A7", "P"),
-)
-MAX_CLASSES = len(CLASSES)
-CLASS_COLOURS = tuple(c.colour for c in CLASSES)
-REGION_COLOURS = tuple(c.region for c in CLASSES)
-CLASS_MARKERS = tuple(c.marker for c in CLASSES)
 # Colour maps for the class index itself, k -> class k's colour whatever the number of classes:
 # use them with ``norm=CLASS_NORM`` (or vmin=-0.5, vmax=MAX_CLASSES - 0.5).
 CLASS_CMAP = ListedColormap(CLASS_COLOURS, name="course_classes")
@@ -84,17 +47,6 @@ CIRCUIT_COLUMN = 1.7  # the distance between a circuit's columns of gates, in ro
 # A label holding the indicator 𝟙: at the axis labels' 10 points mathtext's double stroke blurs, in a saved
 # figure, into a bold 1 (the series' vector of ones); from 12 points on it shows
 INDICATOR_FONTSIZE = 14
-
-# Loss curves: the line style tells the data apart (training solid, held out dashed); the colour
-# tells the runs or settings apart, from SETTING_COLOURS: near-black, then colours that none of
-# the course's three classes has (they are the playground's classes 3-5, never on a loss plot).
-TRAINING_LINESTYLE, HELD_OUT_LINESTYLE = "-", "--"
-SETTING_COLOURS = ("#222222", "#CC79A7", "#009E73", "#56B4E9")
-
-POINT_SIZE = 40  # scatter size (points^2) of a circle; the other shapes are scaled by MARKER_SCALE
-TRAINING_EDGE = 0.4  # black edge of a filled (training) marker, in points
-HELD_OUT_RING, HELD_OUT_OUTLINE = 1.6, 2.8  # a hollow (held-out) marker: its coloured ring, and the black one under it
-
 
 def _marker_area(marker):
     """Area of a matplotlib marker drawn at size 1 (a circle's is pi/4)."""
@@ -256,7 +208,8 @@ def plot_regions(ax, xx, yy, Z, *, boundaries=True):
         for k in np.unique(Z):
             inside = (Z == k).astype(float)
             if inside.min() < 1:  # the class does not fill the whole plane
-                lines.append(ax.contour(xx, yy, inside, levels=[0.5], colors="0.2", linewidths=0.7, zorder=1))
+                lines.append(ax.contour(xx, yy, inside, levels=[0.5], colors=BOUNDARY_COLOUR,
+                                        linewidths=BOUNDARY_WIDTH, zorder=1))
     return image, lines
 
 
@@ -534,17 +487,15 @@ def plot_hinge_lines(ax, params, X):
     """
     from matplotlib.collections import LineCollection
 
-    from .models import dead_units
-    from .playground.state import hinge_segments   # imported here: the playground imports this module
-
     extent = (*ax.get_xlim(), *ax.get_ylim())
     segments = hinge_segments(params["W"], params["b"], extent)
     drawn = ~np.isnan(segments).any(axis=(1, 2))
     is_dead = dead_units(params, X)
-    live = LineCollection(list(segments[drawn & ~is_dead]), colors="black", linewidths=0.7, alpha=0.5,
+    line = {"linewidths": HINGE["width"], "alpha": HINGE["alpha"]}
+    live = LineCollection(list(segments[drawn & ~is_dead]), colors=HINGE["colour"], **line,
                           label="where a hidden unit switches on")
-    dead = LineCollection(list(segments[drawn & is_dead]), colors="dimgrey", linewidths=0.7, alpha=0.5,
-                          linestyles="dashed", label="the same, for a dead unit")
+    dead = LineCollection(list(segments[drawn & is_dead]), colors=HINGE["dead_colour"], **line,
+                          linestyles=[(0, HINGE["dead_dash"])], label="the same, for a dead unit")
     ax.add_collection(live)
     ax.add_collection(dead)
     ax.set_xlim(extent[:2])

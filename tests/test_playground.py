@@ -20,7 +20,8 @@ from helpers.playground import GROUPS, Playground
 from helpers.playground.controls import (CATCH_UP_TRAIN_MS, FRAME_PERIOD_MS, FRAME_TRAIN_MS, MIN_FRAME_TRAIN_MS,
                                          PLAYING_CLOCKS)
 from helpers.playground.settings import DEFAULTS, SETTING, SETTINGS, as_json, check_settings
-from helpers.playground.state import (Session, dead_units, hinge_segments, initial_params,
+from helpers.models import hinge_segments
+from helpers.playground.state import (Session, dead_units, initial_params,
                                       record_every_for, spiral_split)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"

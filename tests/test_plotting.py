@@ -72,3 +72,44 @@ def test_loss_curve_takes_a_line_style_and_a_colour():
     _, line = plot_loss_curve(history, ax=ax, marker=None)
     line.set_linestyle(":")
     assert line.get_linestyle() == ":" and line.get_color() not in (SETTING_COLOURS[1],)
+
+
+def test_the_style_table_is_what_matplotlib_draws_with():
+    """One table: a scatter, a region and a hinge line use the values ``helpers.style`` sends the browser."""
+    import json
+
+    from matplotlib.colors import to_hex
+
+    from helpers import style
+    from helpers.plotting import plot_hinge_lines, scatter_classes
+
+    table = json.loads(json.dumps(style.as_dict()))
+    fig, ax = plt.subplots()
+    X = np.array([[0.1, 0.2], [-0.3, 0.4]])
+    scatter = scatter_classes(ax, X, np.array([0, 2]))
+    assert scatter.get_sizes()[0] == pytest.approx(table["marker_diameter_pt"] ** 2)
+    assert scatter.get_linewidths()[0] == table["training_edge_pt"]
+    regions = [to_hex(REGION_CMAP(k)).upper() for k in range(len(table["classes"]))]
+    assert regions == [c["region"].upper() for c in table["classes"]]
+    ax.set(xlim=(-1.5, 1.5), ylim=(-1.5, 1.5))
+    params = {"W": np.array([[1.0, 0.0], [0.0, 1.0]]), "b": np.array([[0.0, -5.0]])}
+    live, dead = plot_hinge_lines(ax, params, X)  # unit 1 is below zero at both points: dead
+    assert live.get_linewidths()[0] == table["hinge"]["width_pt"] and live.get_alpha() == table["hinge"]["alpha"]
+    offset, dashes = dead.get_linestyles()[0]
+    assert np.allclose(np.array(dashes) / table["hinge"]["width_pt"], table["hinge"]["dead_dash"])
+    plt.close(fig)
+
+
+def test_nothing_in_helpers_imports_the_playground():
+    """The playground sits on top: no module outside it imports it (so plotting cannot reach up into it)."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[1] / "helpers"
+    for path in root.rglob("*.py"):
+        if "playground" in path.relative_to(root).parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            assert not any("playground" in name for name in names), f"{path} imports {names}"

@@ -50,7 +50,7 @@ import time
 import ipywidgets as widgets
 
 from .render import PlaygroundFigure
-from .settings import SETTINGS
+from .settings import GROUPS, SETTINGS
 from .state import Session, status_text
 from ..checks import check_scalar
 from ..plotting import class_colour, text_colour_on
@@ -70,7 +70,6 @@ CATCH_UP_TRAIN_MS = 50
 # One clock while playing: a slider change then waits behind at most the frame being made (two clocks
 # would keep a second tick queued ahead of it: a few more frames a second, one frame more of delay).
 PLAYING_CLOCKS = 1
-GROUPS = ("transport", "model", "step_size", "reg", "hidden_size", "num_iters", "data", "draw", "view")
 
 
 def _choices_with(choices, value):

@@ -34,6 +34,7 @@ class Setting:
     kind: str
     default: object
     effect: str
+    group: str  # the group of controls it belongs to (see GROUPS): what an instructor's ``show=`` names
     low: float = None
     high: float = None
     step: float = None
@@ -81,7 +82,8 @@ class Setting:
     def as_dict(self):
         """This setting as plain JSON-ready values."""
         out = {"name": self.name, "label": self.label, "kind": self.kind, "default": self.default,
-               "effect": self.effect, "help": self.help, "readout": self.readout, "control": self.control}
+               "effect": self.effect, "help": self.help, "readout": self.readout, "control": self.control,
+               "group": self.group}
         if self.kind == "option":
             out["options"] = [{"value": v, "label": self.labels.get(v, str(v))} for v in self.positions]
         else:
@@ -93,37 +95,40 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("model", "model", "option", "2-layer", "reset", positions=("linear", "2-layer"),
+    Setting("model", "model", "option", "2-layer", "reset", "model", positions=("linear", "2-layer"),
             labels={"linear": "linear classifier", "2-layer": "2-layer net"},
             help="the linear softmax classifier on the raw (x0, x1), or the network with one hidden ReLU layer"),
     # From "barely moves" (1e-4) to "blows up within a few iterations" (100, for both models).
-    Setting("step_size", "step size", "log", 1.0, "live", low=-4.0, high=2.0, step=0.5,
+    Setting("step_size", "step size", "log", 1.0, "live", "step_size", low=-4.0, high=2.0, step=0.5,
             help="the gradient-descent step size; a change applies from the next frame, without a reset"),
     # From "practically none" to "so strong that the weights stay near zero" (1).
-    Setting("reg", "reg", "log", 1e-3, "live", low=-5.0, high=0.0, step=0.5,
+    Setting("reg", "reg", "log", 1e-3, "live", "reg", low=-5.0, high=0.0, step=0.5,
             help="the L2 regularisation strength; a change applies from the next frame, without a reset"),
-    Setting("hidden_size", "hidden size H", "number", 100, "reset", low=1, integer=True,
+    Setting("hidden_size", "hidden size H", "number", 100, "reset", "hidden_size", low=1, integer=True,
             positions=(1, 2, 3, 5, 10, 20, 50, 100, 200), help="the number of hidden units of the network"),
-    Setting("num_iters", "iterations", "number", 500, "length", low=0, integer=True,
+    Setting("num_iters", "iterations", "number", 500, "length", "num_iters", low=0, integer=True,
             positions=(50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000),
             help="how many iterations a retrain after a change runs"),
-    Setting("speed", "iterations/frame", "number", 20, "live", low=1, integer=True,
+    Setting("speed", "iterations/frame", "number", 20, "live", "transport", low=1, integer=True,
             positions=(1, 2, 5, 10, 20, 50, 100, 200), help="iterations per frame while playing, and per Step"),
-    Setting("classes", "classes K", "number", 3, "data", low=2, high=6, step=1, integer=True,
+    Setting("classes", "classes K", "number", 3, "data", "data", low=2, high=6, step=1, integer=True,
             help="the number of spiral arms, one class each"),
-    Setting("points_per_class", "points per class", "number", 100, "data", low=1, integer=True,
+    Setting("points_per_class", "points per class", "number", 100, "data", "data", low=1, integer=True,
             positions=(5, 10, 20, 50, 100, 200), help="points drawn per class, training and held out together"),
-    Setting("noise", "noise", "number", 0.2, "data", low=0.0, high=1.0, step=0.1, readout=".1f",
+    Setting("noise", "noise", "number", 0.2, "data", "data", low=0.0, high=1.0, step=0.1, readout=".1f",
             help="the spread of the points around each arm (the angle noise)"),
-    Setting("held_out_share", "held out", "number", 0.2, "data", low=0.0, high=0.5, step=0.1, readout=".0%",
+    Setting("held_out_share", "held out", "number", 0.2, "data", "data", low=0.0, high=0.5, step=0.1, readout=".0%",
             help="the share of each class kept out of training and drawn hollow"),
-    Setting("data_seed", "data seed", "number", 0, "data", low=0, integer=True, control=False,
+    Setting("data_seed", "data seed", "number", 0, "data", "data", low=0, integer=True, control=False,
             help="the seed the spiral is drawn from (the New sample button adds one)"),
 )
 SETTING = {s.name: s for s in SETTINGS}
 DEFAULTS = {s.name: s.default for s in SETTINGS}
 MODELS = SETTING["model"].positions
 MODEL_LABELS = SETTING["model"].labels
+# The groups of controls, in the order the playground lays them out: Play/Step/Reset (with the speed),
+# then each setting's group in the table's order, then the points you draw and the view's switches.
+GROUPS = tuple(dict.fromkeys(("transport", *(s.group for s in SETTINGS), "draw", "view")))
 LIVE_SETTINGS = frozenset(s.name for s in SETTINGS if s.effect == "live")
 DATA_SETTINGS = frozenset(s.name for s in SETTINGS if s.effect == "data")
 
