@@ -61,45 +61,53 @@ def settings(page):
     return page.evaluate("() => window.bookPlayground.model().get('settings')")
 
 
-def regions(page):
-    """What the plane's canvas shows now, as a data URL."""
-    return page.eval_on_selector(".pg-widget canvas", "c => c.toDataURL()")
+PICTURE_JS = "() => Array.from(document.querySelectorAll('.pg-widget canvas')).map(c => c.toDataURL()).join()"
+PLANE = ".pg-widget canvas[role=img] >> nth=0"  # the plane: the first canvas that is a figure
 
 
 def wait_for_iteration(page, at_least):
     page.wait_for_function("n => window.bookPlayground.model().get('frame').iteration >= n", arg=at_least)
 
 
+def wait_until_paused_and_caught_up(page):
+    """The first picture is a retrain to `iterations`, drawn as it goes ("catching up"): wait for its end."""
+    page.wait_for_function("() => { const f = window.bookPlayground.model().get('frame');"
+                           " return !f.playing && !f.catching_up; }")
+
+
 def test_play_trains_and_the_picture_changes(opened):
     page, watch = opened(reduced_motion="reduce")  # no autoplay: Play starts it
     assert page.locator(".pg-still").is_hidden(), "the still is shown over the live playground"
+    wait_until_paused_and_caught_up(page)
     start = frame(page)
-    assert not start["playing"] and start["iteration"] == 0
-    before = regions(page)
-    page.get_by_role("button", name="Play").click()
-    wait_for_iteration(page, 100)
+    before = page.evaluate(PICTURE_JS)
+    page.get_by_role("button", name="Play", exact=True).click()
+    wait_for_iteration(page, start["iteration"] + 100)
     now = frame(page)
     assert now["playing"]
     assert now["train_loss"] < start["train_loss"], (start["train_loss"], now["train_loss"])
-    page.wait_for_function("old => document.querySelector('.pg-widget canvas').toDataURL() !== old", arg=before)
+    page.wait_for_function(f"old => ({PICTURE_JS})() !== old", arg=before)
     assert not watch.problems(), watch.problems()
 
 
 def test_it_plays_by_itself_unless_motion_is_reduced(opened):
     page, watch = opened()
-    wait_for_iteration(page, 1)
-    assert frame(page)["playing"]
+    page.wait_for_function("() => window.bookPlayground.model().get('frame').playing")
     page, _ = opened(reduced_motion="reduce")
+    wait_until_paused_and_caught_up(page)
+    iteration = frame(page)["iteration"]
     page.wait_for_timeout(500)
-    assert not frame(page)["playing"] and frame(page)["iteration"] == 0
+    assert not frame(page)["playing"] and frame(page)["iteration"] == iteration
     assert not watch.problems(), watch.problems()
 
 
 def test_a_click_adds_a_point(opened):
     page, watch = opened(reduced_motion="reduce")
     count = len(frame_points(page))
-    page.locator(".pg-widget canvas").first.click()
+    page.locator(PLANE).click()  # the middle of the plane
     page.wait_for_function("n => window.bookPlayground.model().get('points').y.length === n + 1", arg=count)
+    X = page.evaluate("() => window.bookPlayground.model().get('points').X")
+    assert abs(X[-2]) < 0.3 and abs(X[-1]) < 0.3, X[-2:]
     assert not watch.problems(), watch.problems()
 
 
@@ -141,7 +149,7 @@ def test_a_junk_hash_falls_back_to_the_defaults_with_a_note(opened):
     got = settings(page)
     assert got["reg"] == 0.01
     assert (got["step_size"], got["model"], got["hidden_size"], got["classes"]) == (1.0, "2-layer", 100, 3)
-    assert frame(page)["seq"] >= 0 and page.locator(".pg-widget canvas").count() > 0, "no live playground"
+    assert page.locator(PLANE).count() == 1, "no live playground"
     assert not watch.problems(), watch.problems()
 
 
@@ -179,8 +187,8 @@ def test_screenshots(opened, artifacts, capsys, request):
     if "file" not in request.node.callspec.id:
         pytest.skip("the screenshots are taken from the disk")
     page, watch = opened()
-    wait_for_iteration(page, 200)
-    page.get_by_role("button", name="Pause").click()
+    wait_for_iteration(page, 1000)
+    page.get_by_role("button", name="Pause", exact=True).click()
     page.wait_for_function("() => !window.bookPlayground.model().get('frame').playing")
     time.sleep(0.2)
     widget = page.locator(".pg-widget")
