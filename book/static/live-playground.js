@@ -130,6 +130,7 @@
     running = null;
   }
 
+  // A new live playground at the hash's settings, in place of the one running.
   function start() {
     stop();
     var parsed = parseHash(location.hash);
@@ -137,30 +138,47 @@
     var el = document.createElement("div");
     el.className = "pg-widget";
     root.appendChild(el);
+    running = {model: null, cleanup: null, el: el};
     var model = new modules.trainer.LocalModel({table: table, style: data.style, settings: parsed.settings});
-    var cleanup = modules.frontend.default.render({model: model, el: el});
-    running = {model: model, cleanup: cleanup, el: el};
-    root.classList.add("pg-running");
+    running.model = model;
+    running.cleanup = modules.frontend.default.render({model: model, el: el});
+    root.classList.add("pg-running"); // the still gives way to the live playground
     model.on("change:settings", function () { writeHash(model.get("settings")); });
     var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (!reduced) model.send({type: "play"});
+  }
+
+  // Never a broken page: if the playground cannot start, the still stays, with a note saying why.
+  function startOrFail() {
+    try {
+      start();
+    } catch (error) {
+      fail(error);
+    }
+  }
+
+  function fail(error) {
+    try {
+      stop();
+    } catch (ignored) {
+      running = null;
+    }
+    root.querySelectorAll(".pg-widget").forEach(function (el) { el.remove(); });
+    root.classList.remove("pg-running");
+    showFailure(error && error.message ? error.message : error);
   }
 
   window.addEventListener("hashchange", function () {
     var hash = location.hash === "#" ? "" : location.hash;
     if (hash === written) return;
     written = null;
-    if (modules) start();
+    if (modules) startOrFail();
   });
 
   Promise.all([importSource(data.modules.frontend), importSource(data.modules.trainer)]).then(function (loaded) {
     modules = {frontend: loaded[0], trainer: loaded[1]};
-    start();
-  }).catch(function (error) {
-    stop();
-    root.classList.remove("pg-running");
-    showFailure(error && error.message ? error.message : error);
-  });
+    startOrFail();
+  }, fail);
 
   // for the tests and the curious: the hash's reading, and the model the front end draws
   window.bookPlayground = {

@@ -200,3 +200,29 @@ def test_screenshots(opened, artifacts, capsys, request):
     page.screenshot(path=str(deuteranopia), full_page=True)
     say(capsys, f"screenshots: {normal}, {deuteranopia}")
     assert not watch.problems(), watch.problems()
+
+
+def test_a_playground_that_cannot_start_leaves_the_still_and_says_why(browser, book, origin):
+    """Never a broken page: the front end's source broken on its way to the browser."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watch = Watch(origin)
+
+    def broken(route):
+        response = route.fetch()
+        page = response.text().replace('"frontend":"', '"frontend":"this is not JavaScript', 1)
+        route.fulfill(response=response, body=page)
+
+    try:
+        context.route("**/*", watch.route)
+        page = context.new_page()
+        page.route(f"{origin}/{PAGE}", broken)
+        page.on("pageerror", lambda error: watch.js_errors.append(str(error)))
+        page.goto(f"{origin}/{PAGE}#step_size=10")
+        note = page.locator(".pg-note")
+        note.wait_for(state="visible")
+        assert "could not start" in note.inner_text()
+        assert page.locator(".pg-still img").is_visible()
+        assert page.locator(".pg-widget").count() == 0
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()
