@@ -15,7 +15,7 @@ PORT   ?= 8888
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 .DEFAULT_GOAL := help
-.PHONY: help lab test lint test-ui test-kernels bench notebooks student clean book test-book clean-book \
+.PHONY: help lab test lint lint-js test-js test-ui test-kernels bench notebooks student clean book test-book clean-book \
         test-nbgrader clean-nbgrader test-binder clean-binder bench-peers clean-peers test-classroom clean-classroom test-versions
 
 # Each target's line ends with "## what it does"; `make help` prints those.
@@ -64,11 +64,43 @@ lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at le
 # make test's pytest: the unit tests and nbval, the test files spread over the cores (a notebook stays in one worker).
 TEST_ARGS := -m "not browser and not nbgrader and not classroom and not binder" -n auto --dist loadfile
 
-test: lint ## the linter, the unit tests and every notebook re-executed under nbval
+test: lint test-js ## the linters, the unit tests, the JavaScript trainer's tests and every notebook under nbval
 	$(BIN)/python -m pytest $(TEST_ARGS)
 
-lint: $(VENV)/.installed ## ruff, configured in pyproject.toml
+lint: $(VENV)/.installed lint-js ## ruff (configured in pyproject.toml) and ESLint (eslint.config.mjs)
 	$(BIN)/ruff check .
+
+# ---------------------------------------------------------------- the playground's JavaScript
+# `make test-js` holds the book's JavaScript trainer (helpers/playground/static/trainer.js) to helpers:
+# tools/js_fixtures.py writes NumPy's draws, data, gradients, losses and grids into build/js-fixtures,
+# and Node's own test runner runs tests/js (no npm package). `make lint-js` runs ESLint, pinned in
+# tools/eslint/package.json and installed from the npm registry into build/eslint. Without Node.js
+# (or npm, for the linter) both say that they were skipped and why, except under CI=true, where they fail.
+JS_FIXTURES := build/js-fixtures
+ESLINT_DIR  := build/eslint
+ESLINT      := $(ESLINT_DIR)/node_modules/.bin/eslint
+NO_NODE = if [ "$$CI" = true ]; then echo "$@: $(1) is missing (.ci/run installs Debian's nodejs and npm)" >&2; exit 1; fi; \
+          echo "$@: skipped, $(1) is not installed (Debian: apt-get install nodejs npm)"
+
+$(JS_FIXTURES)/.written: $(VENV)/.installed tools/js_fixtures.py $(wildcard helpers/*.py helpers/playground/*.py)
+	$(BIN)/python tools/js_fixtures.py $(JS_FIXTURES)
+	touch $@
+
+$(ESLINT): tools/eslint/package.json
+	mkdir -p $(ESLINT_DIR)
+	cp tools/eslint/package.json $(ESLINT_DIR)/package.json
+	cd $(ESLINT_DIR) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	touch $@
+
+test-js: $(VENV)/.installed ## the JavaScript trainer against helpers (fixtures), under node --test
+	@if command -v node >/dev/null; then \
+	    $(MAKE) -s --no-print-directory $(JS_FIXTURES)/.written && JS_FIXTURES=$(JS_FIXTURES) node --test tests/js/; \
+	else $(call NO_NODE,node); fi
+
+lint-js: ## ESLint over the playground's JavaScript and its tests
+	@if command -v node >/dev/null && command -v npm >/dev/null; then \
+	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static tests/js; \
+	else $(call NO_NODE,node or npm); fi
 
 test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui

@@ -19,8 +19,8 @@ from matplotlib.markers import MarkerStyle
 from helpers import course, predict
 from helpers.playground import Playground
 from helpers.playground.render import EXTENT, MESH_STEP, PlaygroundFigure
-from helpers.plotting import (CLASS_MARKERS, MAX_CLASSES, class_colour, plot_decision_boundary, region_colour,
-                              plot_spiral)
+from helpers.plotting import (CLASS_MARKERS, MAX_CLASSES, class_colour, decision_mesh, plot_decision_boundary,
+                              plot_spiral, region_colour)
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +175,23 @@ def test_held_out_points_are_hollow_with_their_class_shape_and_in_the_legend(tra
     fig, ax = plt.subplots()
     plot_decision_boundary(lambda P: predict(params, P), X, y, ax=ax)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1", "class 2"]
+
+
+def test_each_region_cell_is_centred_on_its_mesh_point():
+    """The region image puts the class predicted at mesh point (i, j) in a cell centred on that point:
+    its extent reaches half a step beyond the first and last mesh points, with row 0 at the bottom."""
+    X = np.array([[-1.0, -0.5], [1.0, 0.5]])
+    fig, ax = plt.subplots()
+    _, regions, _ = plot_decision_boundary(lambda P: (P[:, 0] > 2 * P[:, 1]).astype(int) + (P[:, 1] > 1),
+                                           X, np.array([0, 1]), ax=ax)
+    xx, yy = decision_mesh(X, 0.02)
+    half = 0.01
+    np.testing.assert_allclose(regions.get_extent(), (xx[0, 0] - half, xx[0, -1] + half,
+                                                      yy[0, 0] - half, yy[-1, 0] + half), atol=1e-12)
+    assert regions.origin == "lower"
+    expected = (xx > 2 * yy).astype(int) + (yy > 1)
+    np.testing.assert_array_equal(regions.get_array(), expected)
+    plt.close(fig)
 
 
 def test_regions_meet_without_seams_or_slivers():
