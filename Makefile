@@ -97,9 +97,9 @@ test-js: $(VENV)/.installed ## the JavaScript trainer against helpers (fixtures)
 	    $(MAKE) -s --no-print-directory $(JS_FIXTURES)/.written && JS_FIXTURES=$(JS_FIXTURES) node --test tests/js/; \
 	else $(call NO_NODE,node); fi
 
-lint-js: ## ESLint over the playground's JavaScript and its tests
+lint-js: ## ESLint over the playground's JavaScript, the book's and the tests'
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
-	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static tests/js; \
+	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static book/static tests/js; \
 	else $(call NO_NODE,node or npm); fi
 
 test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium

@@ -60,7 +60,7 @@
       try {
         key = decodeURIComponent(eq < 0 ? part : part.slice(0, eq));
         raw = eq < 0 ? "" : decodeURIComponent(part.slice(eq + 1));
-      } catch (e) {
+      } catch {
         ignored.push("“" + part + "” (not readable)");
         return;
       }
@@ -160,7 +160,7 @@
   function fail(error) {
     try {
       stop();
-    } catch (ignored) {
+    } catch {
       running = null;
     }
     root.querySelectorAll(".pg-widget").forEach(function (el) { el.remove(); });
