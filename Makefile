@@ -99,7 +99,7 @@ test-js: $(VENV)/.installed ## the JavaScript trainer against helpers (fixtures)
 
 lint-js: ## ESLint over the playground's JavaScript, the book's and the tests'
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
-	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static book/static tests/js; \
+	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static book/static tests/js benchmarks; \
 	else $(call NO_NODE,node or npm); fi
 
 test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
@@ -118,6 +118,9 @@ test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel th
 # that OpenBLAS picks its own kernel.
 bench: $(VENV)/.installed ## time the training loop, the series and the playground
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python benchmarks/bench.py
+	@if command -v node >/dev/null; then $(MAKE) -s --no-print-directory $(JS_FIXTURES)/.written && \
+	    node benchmarks/trainer_frames.mjs $(JS_FIXTURES)/table.json; \
+	else echo "the book's trainer was not timed: node is not installed"; fi
 
 # Re-execute every notebook from a fresh kernel and save its outputs: they are
 # the reference that `make test` compares against.

@@ -1,5 +1,5 @@
 // The JavaScript linter (ESLint's flat configuration), run by `make lint`: its recommended rules over the
-// playground's browser modules, the book's scripts and the trainer's Node tests. ESLint and these two
+// playground's browser modules, the book's scripts, and the trainer's Node tests and benchmark. ESLint and these two
 // packages live in build/eslint, installed by make from the versions pinned in tools/eslint/package.json.
 import { createRequire } from "node:module";
 
@@ -18,7 +18,7 @@ export default [
     languageOptions: { ecmaVersion: 2022, sourceType: "script", globals: globals.browser },
   },
   {
-    files: ["tests/js/*.mjs"],
+    files: ["tests/js/*.mjs", "benchmarks/*.mjs"],
     languageOptions: { ecmaVersion: 2022, sourceType: "module", globals: globals.node },
   },
 ];

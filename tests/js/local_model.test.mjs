@@ -2,7 +2,6 @@
 // every message answered by one frame update (seq + 1), asynchronously; what each control does.
 import test from "node:test";
 import assert from "node:assert/strict";
-import os from "node:os";
 import { GRID_SIZE, LocalModel, classGrid } from "../../helpers/playground/static/trainer.js";
 import { fixture } from "./fixtures.mjs";
 
@@ -209,27 +208,4 @@ test("at step size 100 training diverges and says why, as helpers does; a smalle
   frame = await ask(model, { type: "set", name: "step_size", value: 1 });
   assert.equal(frame.diverged, null);
   assert.equal(frame.iteration, 500);
-});
-
-test("frame times at the defaults and at the largest settings (printed, not asserted)", async (t) => {
-  const largest = { hidden_size: 200, classes: 6, points_per_class: 200, speed: 200 };
-  for (const [name, settings] of [["defaults", {}], ["largest settings (H 200, 6 x 200 points, 200/frame)", largest]]) {
-    const model = new LocalModel({ table, settings });
-    await catchUp(model);
-    await ask(model, { type: "play" });
-    const frames = 30;
-    const start = performance.now();
-    let iterations = 0;
-    for (let i = 0; i < frames; i++) {
-      const answered = new Promise((resolve) => model.on("change:frame", function once(_, frame) {
-        model.off("change:frame", once);
-        resolve(frame);
-      }));
-      model.send({ type: "frame" });
-      iterations += (await answered).last_step;
-    }
-    const ms = (performance.now() - start) / frames;
-    t.diagnostic(`${name}: ${ms.toFixed(1)} ms a frame in Node (training, snapshot, grid, hinges; ` +
-      `no drawing; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores), ${(1000 / ms).toFixed(0)} frames/s, ${(iterations / frames).toFixed(1)} iterations a frame`);
-  }
 });
