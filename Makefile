@@ -54,9 +54,17 @@ LAB_ARGS = --notebook-dir=notebooks --LabApp.default_url=/lab/tree/01_data.ipynb
 # JupyterLab reads them from {sys.prefix}/share/jupyter/lab/settings/overrides.json.
 LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
 
-$(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(VENV)/.installed
+# And Jupyter Server's: kernel websockets without Nagle's algorithm (jupyterlab-settings/jupyter_server_config.py
+# says why), read from {sys.prefix}/etc/jupyter/.
+LAB_SERVER_CONFIG := $(VENV)/etc/jupyter/jupyter_server_config.py
+
+$(LAB_OVERRIDES): jupyterlab-settings/overrides.json $(LAB_SERVER_CONFIG) $(VENV)/.installed
 	mkdir -p $(@D)
 	cp jupyterlab-settings/overrides.json $@
+
+$(LAB_SERVER_CONFIG): jupyterlab-settings/jupyter_server_config.py $(VENV)/.installed
+	mkdir -p $(@D)
+	cp jupyterlab-settings/jupyter_server_config.py $@
 
 lab: $(VENV)/.installed $(LAB_OVERRIDES) ## open the series in JupyterLab, at lesson 1
 	$(BIN)/jupyter lab $(LAB_ARGS) $(LAB_EXTRA)
@@ -102,7 +110,17 @@ lint-js: ## ESLint over the playground's JavaScript, the book's and the tests'
 	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static book/static tests/js benchmarks; \
 	else $(call NO_NODE,node or npm); fi
 
-test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
+# axe-core, pinned in tests/ui/package.json, checks the playground's page in JupyterLab; npm fetches it once.
+UI_NPM := build/ui-npm
+
+$(UI_NPM)/.installed: tests/ui/package.json
+	@command -v npm >/dev/null || { echo "make test-ui needs npm to fetch axe-core (Debian: apt-get install npm)" >&2; exit 1; }
+	mkdir -p $(UI_NPM)
+	cp tests/ui/package.json $(UI_NPM)/package.json
+	cd $(UI_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+	touch $@
+
+test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) $(UI_NPM)/.installed ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
 # Re-executes the notebooks whose printed outputs can depend on rounding (tools/rounding.py) under

@@ -15,7 +15,8 @@ common.py explains why that matters), with repeated runs, interleaved, after one
   of common.SIZES (the ones `make bench-peers` times, in the same order; more with
   --scaling);
   (d) executing every notebooks/*.ipynb with nbclient (the whole series);
-  (e) the playground: a frame while playing, and a slider release while paused (Agg).
+  (e) the playground: a frame while playing, and a slider release while paused (the kernel's side: training
+      and the update sent to the browser, which draws it).
 
 Times are shown as the best run (median, worst); every ratio is of best times, as in
 `make bench-peers`.  It also checks that helpers reproduces the course code's losses and
@@ -25,7 +26,7 @@ times of (a) and (b).
 Nothing here asserts a time: the machine this runs on may be busy.
 """
 import argparse
-import itertools
+import json
 import statistics
 import subprocess
 import sys
@@ -247,22 +248,20 @@ def bench_notebooks(repeats):
 LARGEST = {"num_iters": 20000, "hidden_size": 200, "classes": 6, "points_per_class": 200, "speed": 200}
 
 
-def catch_up_by_ticks(pg):
-    """Tick the Play clocks, as the front end does, until a retrain that is catching up is done; return the ticks."""
-    pg.clock_time = itertools.count(0.0, 1.0).__next__  # every tick makes a frame
-    ticks = 0
+def catch_up_by_frames(pg):
+    """Ask for frames, as the front end does, until a retrain that is catching up is done; return how many."""
+    frames = 0
     while pg.catching_up:
-        pg.clocks[ticks % 2].value += 1
-        ticks += 1
-    return ticks
+        pg.frame_now()
+        frames += 1
+    return frames
 
 
 def bench_playground(frames, changes):
-    """The playground's costs in the kernel (Agg, no browser): building it, a frame while playing,
-    a slider released while paused (first picture, finished picture), at the defaults and the largest settings."""
-    print("\nPlayground (kernel side, Agg; what the browser adds is measured by `make test-ui`):")
-    import matplotlib
-    matplotlib.use("Agg")
+    """The playground's costs in the kernel (no browser): building it, a frame while playing (training, the
+    class grid and the update), a slider released while paused (first picture, finished picture), at the
+    defaults and the largest settings."""
+    print("\nPlayground (kernel side: training and the update; the browser's part is measured by `make test-ui`):")
     from helpers.playground import Playground
 
     for label, settings in (("defaults", {}), ("largest: " + ", ".join(f"{k} {v}" for k, v in LARGEST.items()),
@@ -274,31 +273,31 @@ def bench_playground(frames, changes):
         row(f"(e0) Playground(): first picture (iteration {first})", [t_build])
         row(f"       then pg.wait() to iteration {pg.session.iteration}", [t_wait])
 
-        # (e1) a frame while playing: one tick of the Play clock
+        # (e1) a frame while playing: one {"type": "frame"} message, answered by one update
         pg.reset()
         pg.play()
         times, trained = [], []
         for _ in range(frames):
-            times.append(timed(pg.frame)[0])
+            times.append(timed(pg.frame_now)[0])
             trained.append(pg.session.last_step)
         pg.pause()
         row(f"(e1) a frame while playing ({statistics.median(trained):.0f} of {pg.settings['speed']} it./frame)",
             times)
-        print(f"       figure background redrawn {pg.figure.full_draws} times")
+        update = len(pg.grid) + len(json.dumps(pg.frame))
+        print(f"       update sent: {update / 1000:.1f} kB (class grid {len(pg.grid) / 1000:.0f} kB, frame as JSON)")
 
         # (e2) a slider released while paused: the first picture at once, then the catch-up frame by frame
-        slider = pg.controls["step_size"]
         values = [0.316, 3.16, 1.0, 0.1, 10.0, 0.0316, 1.0, 0.316][:changes if not settings else 1]
-        firsts, finished, ticks = [], [], []
+        firsts, finished, counts = [], [], []
         for v in values:
             start = time.perf_counter()
-            slider.value = v
+            pg.controls["step_size"].value = v
             firsts.append(time.perf_counter() - start)
-            ticks.append(catch_up_by_ticks(pg))
+            counts.append(catch_up_by_frames(pg))
             finished.append(time.perf_counter() - start)
         iters = pg.settings["num_iters"]
         row("(e2) paused: step_size change -> first picture", firsts)
-        row(f"       -> finished picture ({iters} it., {statistics.median(ticks):.0f} frames)", finished)
+        row(f"       -> finished picture ({iters} it., {statistics.median(counts):.0f} frames)", finished)
         X_train, y_train = pg.session.data.train
         start_params = pg.session.initial_params()
         train_only = [timed(lambda: train(start_params, X_train, y_train, num_iters=iters))[0]

@@ -26,6 +26,8 @@ def test_post_build_installs_make_labs_settings_where_jupyterlab_reads_them(tmp_
     expected = json.loads((ROOT / "jupyterlab-settings" / "overrides.json").read_text())
     assert json.loads(installed.read_text()) == expected
     assert expected["@jupyterlab/apputils-extension:notification"]["fetchNews"] == "false"
+    server_config = tmp_path / "etc" / "jupyter" / "jupyter_server_config.py"  # read from {prefix}/etc/jupyter
+    assert server_config.read_text() == (ROOT / "jupyterlab-settings" / "jupyter_server_config.py").read_text()
 
 
 def test_post_build_names_the_prefix_it_needs():

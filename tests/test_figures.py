@@ -6,19 +6,14 @@ points, legend or labels, a coarser mesh, colours or marker shapes that stop mat
 the classes, held-out points that look like training points, or seams between the
 regions all fail here.
 """
-import io
-import math
 
 import matplotlib.pyplot as plt
 import numpy as np
-import PIL.Image
 import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.markers import MarkerStyle
 
 from helpers import course, predict
-from helpers.playground import Playground
-from helpers.playground.render import EXTENT, MESH_STEP, PlaygroundFigure
 from helpers.plotting import (CLASS_MARKERS, MAX_CLASSES, class_colour, decision_mesh, plot_decision_boundary,
                               plot_spiral, region_colour)
 
@@ -51,10 +46,6 @@ def shape_of(path):
 def class_shape(k):
     style = MarkerStyle(CLASS_MARKERS[k])
     return shape_of(style.get_path().transformed(style.get_transform()))
-
-
-def press(button):
-    button.click()
 
 
 def pixels(fig):
@@ -217,165 +208,3 @@ def test_regions_meet_without_seams_or_slivers():
     assert not np.any(np.all(inside > 0.96, axis=1))  # no near-white pixel at all
     sliver = np.abs(inside - region_rgb(1)).max(axis=1) < 0.03
     assert not sliver.any()
-
-
-# ------------------------------------------------------------------ the playground's figure
-
-@pytest.fixture(scope="module")
-def pg():
-    return Playground(show_hinges=True, budget=False)
-
-
-def test_playground_regions_are_the_predictions_on_a_0_03_mesh(pg):
-    regions = pg.figure.regions
-    classes = np.asarray(regions.get_array())
-    rows = round((EXTENT[3] - EXTENT[2]) / MESH_STEP)
-    cols = round((EXTENT[1] - EXTENT[0]) / MESH_STEP)
-    assert MESH_STEP <= 0.03 and classes.shape == (rows, cols)
-    assert tuple(regions.get_extent()) == EXTENT
-    P = np.c_[pg.figure.xx.ravel(), pg.figure.yy.ravel()]
-    np.testing.assert_allclose(np.diff(np.unique(P[:, 0])), MESH_STEP, atol=1e-9)
-    np.testing.assert_array_equal(classes.ravel(), predict(pg.session.params, P))
-    assert regions.get_visible()
-
-
-def test_playground_has_points_legend_and_labels(pg):
-    fig = pg.figure
-    X_train, y_train = pg.session.data.train
-    X_test, _ = pg.session.data.held_out
-    np.testing.assert_array_equal(fig.train_points.get_offsets(), X_train)
-    np.testing.assert_array_equal(fig.held_out_points.get_offsets(), X_test)
-    labels = [t.get_text() for t in fig.ax_boundary.get_legend().get_texts()]
-    assert labels[:5] == ["class 0", "class 1", "class 2", "training point", "held-out point"]
-    assert fig.ax_boundary.get_xlabel() == "$x_0$" and fig.ax_boundary.get_ylabel() == "$x_1$"
-    assert fig.ax_loss.get_xlabel() == "iteration" and "loss" in fig.ax_loss.get_ylabel()
-    loss_labels = [t.get_text() for t in fig.ax_loss.get_legend().get_texts()]
-    assert loss_labels[:2] == ["training loss", "held-out loss"]
-    train_curve, held_out_curve = pg.session.loss_curves()
-    np.testing.assert_allclose(fig.train_line.get_ydata(), [loss for _, loss in train_curve])
-    np.testing.assert_allclose(fig.held_out_line.get_ydata(), [loss for _, loss in held_out_curve])
-    # held-out points are told apart by being hollow: white inside a ring of their class's colour
-    np.testing.assert_allclose(fig.held_out_points.get_facecolor()[:, :3], 1.0)
-    assert fig.held_out_points.get_path_effects()
-    handles = fig.ax_boundary.get_legend().legend_handles
-    assert [h.get_marker() for h in handles[:3]] == list(CLASS_MARKERS[:3])
-    assert to_rgb(handles[4].get_markerfacecolor()) == (1, 1, 1)
-    # the two loss curves: one colour, told apart by the line style
-    assert fig.train_line.get_color() == fig.held_out_line.get_color()
-    assert fig.train_line.get_linestyle() == "-" and fig.held_out_line.get_linestyle() == "--"
-
-
-def test_playground_pixels_have_the_colour_of_the_predicted_class(pg):
-    image = np.asarray(PIL.Image.open(io.BytesIO(bytes(pg.image.value))).convert("RGB")) / 255.0
-    fig, session = pg.figure, pg.session
-    classes = fig.mesh_classes(session.params)
-    checked = 0
-    for k in range(3):
-        for x1, x2 in clear_cells(classes, fig.xx, fig.yy, session.data.X, k)[:5]:
-            # stay clear of the hinge lines too: sample where no line passes within two pixels
-            r, c = pixel_of(fig.ax_boundary, fig.fig, x1, x2)
-            patch = image[r - 2:r + 3, c - 2:c + 3].reshape(-1, 3)
-            if np.ptp(patch, axis=0).max() > 0.02:
-                continue
-            np.testing.assert_allclose(image[r, c], region_rgb(k), atol=0.02)
-            checked += 1
-    assert checked >= 5
-    # the scatter's colours and shapes are the classes' too
-    faces = fig.train_points.to_rgba(fig.train_points.get_array())[:, :3]
-    y_train = session.data.train[1]
-    for k in range(3):
-        np.testing.assert_allclose(faces[y_train == k], np.tile(class_rgb(k), (np.sum(y_train == k), 1)),
-                                   atol=1e-6)
-        first = np.flatnonzero(y_train == k)[0]
-        np.testing.assert_array_equal(shape_of(fig.train_points.get_paths()[first]), class_shape(k))
-    y_test = session.data.held_out[1]
-    np.testing.assert_allclose(fig.held_out_points.get_edgecolor()[:, :3], [class_rgb(k) for k in y_test], atol=1e-6)
-
-
-def test_playground_switches_hide_and_show(pg):
-    pg.view["show_held_out"].value = False
-    assert not pg.figure.held_out_points.get_visible()
-    pg.view["show_held_out"].value = True
-    assert pg.figure.held_out_points.get_visible()
-    assert pg.figure.alive_hinges.get_visible()
-
-
-def full_draw_and_frame(pg):
-    """The playground's state drawn twice: by a figure that draws every artist with matplotlib at once
-    (``fast=False``) and by the playground's own figure (a frame). Returns the two pictures (int RGBA)
-    and a mask of the loss legend's box, where a frame's loss curves pass over the legend (it is part
-    of the kept background) instead of under it."""
-    view = {"show_held_out": pg.view["show_held_out"].value, "show_hinges": pg.view["show_hinges"].value}
-    plain = PlaygroundFigure(fast=False)
-    plain.update(pg.session, **view)
-    pg.figure.update(pg.session, **view)
-    full = np.asarray(plain.render()).astype(int)
-    frame = np.asarray(pg.figure.render()).astype(int)
-    x0, y0, x1, y1 = plain.ax_loss.get_legend().get_window_extent().extents
-    height = plain.fig.bbox.height
-    legend = np.zeros(full.shape[:2], dtype=bool)
-    legend[int(height - y1):math.ceil(height - y0) + 1, int(x0):math.ceil(x1) + 1] = True
-    return full, frame, legend
-
-
-def assert_frame_is_full_draw(pg):
-    full, frame, legend = full_draw_and_frame(pg)
-    assert legend.mean() < 0.05
-    differ = np.abs(frame - full).max(axis=2)[~legend]
-    # the points are laid as one layer that Agg blends, where a full draw blends marker by marker: a
-    # few edge pixels round differently. A missing or shifted point, region or line differs by far more.
-    assert np.mean(differ > 3) < 0.001
-    assert differ.max() <= 40
-
-
-@pytest.mark.parametrize("settings", [{"show_held_out": True, "show_hinges": True, "num_iters": 200},
-                                      {"show_held_out": False, "show_hinges": False, "num_iters": 200},
-                                      {"num_iters": 50, "hidden_size": 200, "classes": 6, "points_per_class": 200}])
-def test_playground_frame_equals_a_full_draw(settings):
-    """A frame lays kept pixels of the background, the regions and the points instead of drawing
-    those artists; the result must be what matplotlib draws with every artist, to within rounding."""
-    pg = Playground(budget=False, **settings)
-    assert_frame_is_full_draw(pg)
-    assert pg.figure.held_out_points.get_visible() == settings.get("show_held_out", True)
-    assert pg.figure.regions.get_visible() and pg.figure.train_points.get_visible()
-
-
-def test_playground_frame_follows_each_change_as_a_full_draw_does():
-    """What a frame keeps (background, regions' pixel map, points layer) is redrawn when it changes:
-    a switch, an added point, the number of classes, points of one kind only, no regions."""
-    pg = Playground(num_iters=100, budget=False)
-    assert_frame_is_full_draw(pg)
-    pg.view["show_held_out"].value = False
-    assert_frame_is_full_draw(pg)
-    pg.view["show_hinges"].value = True
-    pg.session.add_point(1.2, -1.2, 2)
-    assert_frame_is_full_draw(pg)
-    pg.controls["classes"].value = 4
-    pg.wait()
-    assert_frame_is_full_draw(pg)
-    press(pg.buttons["clear_points"])
-    press(pg.buttons["empty_plane"])
-    assert_frame_is_full_draw(pg)  # the message, no points
-    assert not pg.figure.train_points.get_visible() and pg.figure.message.get_visible()
-    pg.view["show_held_out"].value = True
-    pg.session.add_point(0.5, 0.5, 1, held_out=True)
-    assert_frame_is_full_draw(pg)  # a held-out point and no training point
-    assert not pg.figure.train_points.get_visible() and pg.figure.held_out_points.get_visible()
-    pg.controls["step_size"].value = pg.controls["step_size"].max
-    pg.session.add_point(-0.5, -0.5, 0)
-    pg.wait()
-    assert_frame_is_full_draw(pg)
-
-
-def test_playground_frame_differs_from_a_full_draw_where_a_point_is_missing():
-    """The comparison above sees one point fewer (so it can fail)."""
-    pg = Playground(num_iters=100, budget=False)
-    full, frame, legend = full_draw_and_frame(pg)
-    X, y = pg.session.data.train
-    # as if the last training point, at the end of its arm (where no other point covers it), were not there
-    pg.figure.train_points.set_offsets(X[:-1])
-    pg.figure.train_points.set_paths(pg.figure.train_points.get_paths()[:-1])
-    pg.figure.train_points.set_array(y[:-1].astype(float))
-    without = np.asarray(pg.figure.render()).astype(int)
-    differ = np.abs(without - full).max(axis=2)[~legend]
-    assert differ.max() > 40 or np.mean(differ > 3) >= 0.001

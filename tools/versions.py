@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 VENVS = ROOT / ".venv-versions"
 ENDS = ("oldest", "newest")
 # The versions each end prints: the promised bounds, then what decides the notebooks' printed outputs.
-SHOWN = ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "ipyevents", "pillow", "ipykernel",
+SHOWN = ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "anywidget", "pillow", "ipykernel",
          "nbclient", "nbval", "pytest")
 ASK_VERSION = ("import sys, sysconfig; print(sys.implementation.name, *sys.version_info[:3], "
                "int(bool(sysconfig.get_config_var('Py_GIL_DISABLED'))))")
