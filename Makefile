@@ -105,9 +105,9 @@ test-js: $(VENV)/.installed ## the JavaScript trainer against helpers (fixtures)
 	    $(MAKE) -s --no-print-directory $(JS_FIXTURES)/.written && JS_FIXTURES=$(JS_FIXTURES) node --test tests/js/; \
 	else $(call NO_NODE,node); fi
 
-lint-js: ## ESLint over the playground's JavaScript and its tests
+lint-js: ## ESLint over the playground's JavaScript, the book's and the tests'
 	@if command -v node >/dev/null && command -v npm >/dev/null; then \
-	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static tests/js benchmarks; \
+	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static book/static tests/js benchmarks; \
 	else $(call NO_NODE,node or npm); fi
 
 # axe-core, pinned in tests/ui/package.json, checks the playground's page in JupyterLab; npm fetches it once.
@@ -157,38 +157,36 @@ student: $(VENV)/.installed ## the student edition, in student/
 # ---------------------------------------------------------------- the static book
 # `make book` builds a static HTML edition of the executed notebooks into
 # build/book (open build/book/index.html). No notebook is re-executed: the pages
-# show the saved outputs that `make test` checks. The playground's figures are
-# precomputed with the notebook's own code, and recomputed only when helpers/
-# or the installed packages change. npm (Node.js) is needed once, to fetch
-# MathJax from the npm registry; nothing is fetched when the book is read.
+# show the saved outputs that `make test` checks. The playground's page trains live
+# in the browser with helpers/playground/static/*.js, embedded in it. npm (Node.js) is needed once, to fetch
+# MathJax (for the pages) and axe-core (for make test-book's accessibility check),
+# pinned in book/package.json, from the npm registry; nothing is fetched when the book is read.
 BOOK     := build/book
 BOOK_NPM := build/book-npm
-BOOK_PG  := build/book-playground
 MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
+AXE      := $(BOOK_NPM)/node_modules/axe-core/axe.min.js
 
 $(VENV)/.installed-book: $(VENV)/.installed
 	$(INSTALL) -c constraints.txt -e ".[test,book]"
 	touch $@
 
-$(MATHJAX)/tex-chtml.js: book/package.json
-	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax (Debian: apt-get install npm)" >&2; exit 1; }
+$(BOOK_NPM)/.installed: book/package.json
+	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax and axe-core (Debian: apt-get install npm)" >&2; exit 1; }
 	mkdir -p $(BOOK_NPM)
 	cp book/package.json $(BOOK_NPM)/package.json
 	cd $(BOOK_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
 	touch $@
 
-$(BOOK_PG)/playground.json: $(VENV)/.installed-book book/precompute.py $(wildcard helpers/*.py helpers/playground/*.py)
-	$(BIN)/python book/precompute.py $(BOOK_PG)
+book: $(VENV)/.installed-book $(BOOK_NPM)/.installed ## the static HTML edition, in build/book
+	$(BIN)/python book/build.py --out $(BOOK) --mathjax $(MATHJAX)
 
-book: $(VENV)/.installed-book $(MATHJAX)/tex-chtml.js $(BOOK_PG)/playground.json ## the static HTML edition, in build/book
-	$(BIN)/python book/build.py --out $(BOOK) --mathjax $(MATHJAX) --playground $(BOOK_PG)
-
-# Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline.
+# Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline, and with
+# axe-core ($(AXE)): no critical or serious violation on any page.
 test-book: book $(VENV)/.installed-ui ## build the book and check every page in Chromium, offline
 	$(BIN)/python -m pytest -m book tests/book
 
 clean-book: ## remove the book
-	rm -rf $(BOOK) $(BOOK_NPM) $(BOOK_PG)
+	rm -rf $(BOOK) $(BOOK_NPM) build/book-playground
 
 # ---------------------------------------------------------------- nbgrader
 # `make test-nbgrader` runs nbgrader's real instructor workflow on notebooks 1-4

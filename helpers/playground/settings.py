@@ -1,9 +1,8 @@
 """The playground's settings, in one table: each one's range, scale, slider positions, label and effect.
 
-Everything else is derived from ``SETTINGS``: the checks (``check_settings``), the
-controls (``helpers.playground.controls``), the static book's precomputed grid
-(``book/precompute.py``) and, for any other front end, ``as_json()``. No widget
-code here.
+Everything else is derived from ``SETTINGS``: the checks (``check_settings``), and,
+through ``as_dict()`` / ``as_json()``, the browser's controls and the book's reading of
+a link's settings (``book/static/live-playground.js``). No widget code here.
 
 A setting is one of three kinds, in the spirit of scikit-learn's ``Interval`` and
 ``StrOptions``:
@@ -53,7 +52,7 @@ class Setting:
         return self.low, self.high
 
     def slider_positions(self):
-        """Every value a slider can take: the grid the static book precomputes, for example."""
+        """Every value a slider can take."""
         if self.kind == "log":
             n = round((self.high - self.low) / self.step)
             return tuple(10.0 ** round(self.low + i * self.step, 10) for i in range(n + 1))

@@ -3,26 +3,25 @@
 Each page is opened from a server on 127.0.0.1 with every request to another
 host blocked, and must then load with no blocked, failed or erroring request;
 its navigation links must resolve, its images must have loaded, its formulas
-must be typeset by MathJax. The playground's sliders must swap the figure, and
-the losses printed in the chapter that trains the linear classifier must be the
-course's. Screenshots go to ``test-artifacts/``.
+must be typeset by MathJax, and the losses printed in the chapter that trains the
+linear classifier must be the course's. Screenshots go to ``test-artifacts/``.
+The playground's page is tested in test_playground_page.py.
 
 Run with ``make test-book``, which builds the book first.
 """
-import importlib.util
 import re
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import nbformat
 import pytest
 
 from helpers.course import COURSE_LINEAR_LOSSES
+from helpers.playground.settings import SETTING, check_settings
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "build" / "book"
 NOTEBOOKS = REPO / "notebooks"
-PRECOMPUTE = REPO / "book" / "precompute.py"
 
 pytestmark = [pytest.mark.browser, pytest.mark.book]
 
@@ -45,29 +44,40 @@ def chapter_pages():
 PAGES = ["index.html"] + chapter_pages()
 
 
-def make_playground():
-    """The notebook's own playground, built the way book/precompute.py builds it."""
-    spec = importlib.util.spec_from_file_location("book_precompute", PRECOMPUTE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.make_playground()
-
-
 def say(capsys, message):
     with capsys.disabled():
         print(f"\n    {message}")
 
 
 def open_page(page, origin, name):
-    """Open a page of the book and wait until it has loaded and MathJax has typeset it."""
+    """Open a page of the book and wait until it has loaded, MathJax has typeset it (if it has
+    formulas) and the live playground has started (on its page)."""
     response = page.goto(f"{origin}/{name}", wait_until="load")
     assert response is not None and response.ok, f"{name}: {response and response.status}"
-    page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-    page.evaluate("() => MathJax.startup.promise")
-    # MathJax asks for its fonts as it typesets: let them arrive, so that leaving the page aborts nothing
-    page.evaluate("() => document.fonts.ready")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     return response
+
+
+def settle(page):
+    """Wait for what a loaded page still does: MathJax's typesetting and fonts, the playground's start."""
+    if page.locator("script[src*='mathjax']").count():
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+        # MathJax asks for its fonts as it typesets: let them arrive, so that leaving the page aborts nothing
+        page.evaluate("() => document.fonts.ready")
+    if page.locator("#pg-data").count():
+        page.wait_for_selector(".pg-running .pg-widget, .pg-note:not([hidden])")
+    page.wait_for_load_state("networkidle")
+
+
+def hash_settings(anchor):
+    """The playground's settings in a link's #hash ("step_size=10&model=linear"), typed as the table says."""
+    settings = {}
+    for part in unquote(anchor).split("&"):
+        name, _, value = part.partition("=")
+        s = SETTING[name]
+        settings[name] = value if s.kind == "option" else int(value) if s.integer else float(value)
+    return settings
 
 
 def markdown_has_math(name):
@@ -109,7 +119,9 @@ def test_page_loads_offline_with_its_navigation_images_and_math(watched_page, or
             response = page.request.get(path)
             assert response.ok, f"{href} -> {response.status}"
             texts[path] = response.text()
-        if anchor:
+        if anchor and path.endswith("/playground.html"):
+            check_settings(**hash_settings(anchor))  # the playground's page reads its settings from the hash
+        elif anchor:
             assert f'id="{anchor}"' in texts[path], f"{href}: no element with id {anchor!r} there"
 
     # every image has loaded
@@ -149,64 +161,6 @@ def test_the_linear_training_prints_the_courses_losses(watched_page, origin, boo
     assert not watch.problems(), watch.problems()
 
 
-def playground_page():
-    pages = [p for p in PAGES if 'class="book-playground' in (BOOK / p).read_text()]
-    assert len(pages) == 1, f"expected the playground on one page; found it on {pages}"
-    return pages[0]
-
-
-def figure_state(page):
-    return page.eval_on_selector(".bp-figure", "e => [e.getAttribute('src'), e.complete, e.naturalWidth]")
-
-
-def wait_for_new_figure(page, old_src):
-    page.wait_for_function("old => { const e = document.querySelector('.bp-figure');"
-                           " return e.getAttribute('src') !== old && e.complete && e.naturalWidth > 0; }",
-                           arg=old_src)
-
-
-def test_playground_sliders_swap_the_figure(watched_page, origin, book, artifacts, capsys):
-    page, watch = watched_page
-    open_page(page, origin, playground_page())
-    playground = page.locator(".book-playground")
-    playground.scroll_into_view_if_needed()
-    status, figure = page.locator(".bp-status"), page.locator(".bp-figure")
-
-    # the defaults: what the notebook's playground shows when it starts
-    pg = make_playground()
-    assert status.inner_text() == pg.status
-    assert "make lab" in page.locator(".bp-note").inner_text()
-    src, complete, width = figure_state(page)
-    assert complete and width > 0
-    before = figure.screenshot()
-
-    # one key press on the step-size slider: half a decade down, a new figure, the notebook's status
-    page.locator(".bp-step").focus()
-    page.keyboard.press("ArrowLeft")
-    wait_for_new_figure(page, src)
-    readout = page.locator(".bp-step-readout").inner_text()
-    assert readout == "0.316"
-    pg.controls["step_size"].value = 10 ** -0.5
-    assert status.inner_text() == pg.status
-    after = figure.screenshot()
-    assert after != before, "the figure looks the same after the step size changed"
-    artifacts.joinpath("book_playground.png").write_bytes(playground.screenshot())
-    say(capsys, f"screenshot: {artifacts / 'book_playground.png'}")
-
-    # the top of the range diverges, and says so
-    src = figure_state(page)[0]
-    page.keyboard.press("End")
-    wait_for_new_figure(page, src)
-    assert "diverged" in status.inner_text()
-
-    # the other model, by its button
-    src = figure_state(page)[0]
-    page.locator(".bp-model input[value=linear]").check()
-    wait_for_new_figure(page, src)
-    assert "linear" in status.inner_text()
-    assert not watch.problems(), watch.problems()
-
-
 def test_screenshots(watched_page, origin, book, artifacts, capsys):
     page, watch = watched_page
     open_page(page, origin, "index.html")
@@ -221,7 +175,7 @@ def test_screenshots(watched_page, origin, book, artifacts, capsys):
 
 
 def test_the_book_works_from_the_disk(browser, book):
-    """Opened as files (a USB stick, a download), with no server: math, images and the playground still work."""
+    """Opened as files (a USB stick, a download), with no server: math and images still work."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     outside, failed = [], []
 
@@ -236,21 +190,16 @@ def test_the_book_works_from_the_disk(browser, book):
         context.route("**/*", route)
         page = context.new_page()
         page.on("requestfailed", lambda request: failed.append(f"{request.url}: {request.failure}"))
-        # the math: on the last chapter with formulas in its prose (the playground's has none)
+        # the math: on the last chapter with formulas in its prose
         with_math = [name for name in chapter_pages() if markdown_has_math(name)]
         assert with_math, "no chapter has formulas in its prose"
-        for name in (with_math[-1], playground_page()):
-            page.goto((book / name).resolve().as_uri())
-            page.evaluate("() => MathJax.startup.promise")
-            page.evaluate("() => document.fonts.ready")
-            assert page.locator("mjx-merror").count() == 0, name
-            assert page.evaluate("() => Array.from(document.fonts).every(f => f.status !== 'error')"), name
-            if name == with_math[-1]:
-                assert page.locator("mjx-container").count() > 0, f"{name}: no formula typeset"
-        src = figure_state(page)[0]
-        page.locator(".bp-step").focus()
-        page.keyboard.press("ArrowRight")
-        wait_for_new_figure(page, src)
+        name = with_math[-1]
+        page.goto((book / name).resolve().as_uri())
+        page.evaluate("() => MathJax.startup.promise")
+        page.evaluate("() => document.fonts.ready")
+        assert page.locator("mjx-merror").count() == 0, name
+        assert page.evaluate("() => Array.from(document.fonts).every(f => f.status !== 'error')"), name
+        assert page.locator("mjx-container").count() > 0, f"{name}: no formula typeset"
         images = page.eval_on_selector_all("img", "els => els.map(e => e.naturalWidth)")
         assert images and min(images) > 0
         assert outside == [] and failed == [], (outside, failed)
