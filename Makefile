@@ -110,17 +110,18 @@ lint-js: ## ESLint over the playground's JavaScript, the book's and the tests'
 	    $(MAKE) -s --no-print-directory $(ESLINT) && $(ESLINT) --max-warnings 0 helpers/playground/static book/static tests/js benchmarks; \
 	else $(call NO_NODE,node or npm); fi
 
-# axe-core, pinned in tests/ui/package.json, checks the playground's page in JupyterLab; npm fetches it once.
-UI_NPM := build/ui-npm
+# axe-core, pinned in tools/axe/package.json, checks the playground in JupyterLab (make test-ui) and every
+# page of the book (make test-book); npm fetches it once, into build/axe.
+AXE_NPM := build/axe
 
-$(UI_NPM)/.installed: tests/ui/package.json
-	@command -v npm >/dev/null || { echo "make test-ui needs npm to fetch axe-core (Debian: apt-get install npm)" >&2; exit 1; }
-	mkdir -p $(UI_NPM)
-	cp tests/ui/package.json $(UI_NPM)/package.json
-	cd $(UI_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
+$(AXE_NPM)/.installed: tools/axe/package.json
+	@command -v npm >/dev/null || { echo "the browser tests need npm to fetch axe-core (Debian: apt-get install npm)" >&2; exit 1; }
+	mkdir -p $(AXE_NPM)
+	cp tools/axe/package.json $(AXE_NPM)/package.json
+	cd $(AXE_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
 	touch $@
 
-test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) $(UI_NPM)/.installed ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
+test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) $(AXE_NPM)/.installed ## notebook 6 and `make lab` in JupyterLab, in headless Chromium
 	$(BIN)/python -m pytest -m browser tests/ui
 
 # Re-executes the notebooks whose printed outputs can depend on rounding (tools/rounding.py) under
@@ -159,19 +160,17 @@ student: $(VENV)/.installed ## the student edition, in student/
 # build/book (open build/book/index.html). No notebook is re-executed: the pages
 # show the saved outputs that `make test` checks. The playground's page trains live
 # in the browser with helpers/playground/static/*.js, embedded in it. npm (Node.js) is needed once, to fetch
-# MathJax (for the pages) and axe-core (for make test-book's accessibility check),
-# pinned in book/package.json, from the npm registry; nothing is fetched when the book is read.
+# MathJax, pinned in book/package.json, from the npm registry; nothing is fetched when the book is read.
 BOOK     := build/book
 BOOK_NPM := build/book-npm
 MATHJAX  := $(BOOK_NPM)/node_modules/mathjax/es5
-AXE      := $(BOOK_NPM)/node_modules/axe-core/axe.min.js
 
 $(VENV)/.installed-book: $(VENV)/.installed
 	$(INSTALL) -c constraints.txt -e ".[test,book]"
 	touch $@
 
 $(BOOK_NPM)/.installed: book/package.json
-	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax and axe-core (Debian: apt-get install npm)" >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "make book needs npm to fetch MathJax (Debian: apt-get install npm)" >&2; exit 1; }
 	mkdir -p $(BOOK_NPM)
 	cp book/package.json $(BOOK_NPM)/package.json
 	cd $(BOOK_NPM) && npm install --no-audit --no-fund --no-package-lock --loglevel=error
@@ -181,8 +180,8 @@ book: $(VENV)/.installed-book $(BOOK_NPM)/.installed ## the static HTML edition,
 	$(BIN)/python book/build.py --out $(BOOK) --mathjax $(MATHJAX)
 
 # Serves build/book on 127.0.0.1 and checks every page in headless Chromium, offline, and with
-# axe-core ($(AXE)): no critical or serious violation on any page.
-test-book: book $(VENV)/.installed-ui ## build the book and check every page in Chromium, offline
+# axe-core (pinned in tools/axe/package.json): no critical or serious violation on any page.
+test-book: book $(VENV)/.installed-ui $(AXE_NPM)/.installed ## build the book and check every page in Chromium, offline
 	$(BIN)/python -m pytest -m book tests/book
 
 clean-book: ## remove the book

@@ -1,6 +1,6 @@
 """axe-core, the accessibility engine, on every page of the built book: no critical and no serious violation.
 
-axe-core is pinned in book/package.json and installed by ``make book`` into build/book-npm; the
+axe-core is pinned in tools/axe/package.json and installed by ``make test-book`` into build/axe; the
 test injects its ``axe.min.js`` into each page (inline: the page asks nothing of any host) after
 the page has loaded and MathJax has typeset it, and prints each page's violations by impact.
 """
@@ -12,7 +12,7 @@ from test_book import open_page
 
 REPO = Path(__file__).resolve().parents[2]
 BOOK = REPO / "build" / "book"
-AXE = REPO / "build" / "book-npm" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = REPO / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 IMPACTS = ("critical", "serious", "moderate", "minor")
 BLOCKING = ("critical", "serious")
 

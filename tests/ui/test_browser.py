@@ -6,7 +6,7 @@ frames the browser draws while the iteration counter rises; moves the step-size 
 with the keyboard while it plays; pauses (with the Space key on the Play button); clicks on
 the plot to add a point and finds it drawn there; turns on the hinge lines; and, paused,
 pushes the step size to the top of its range, where training diverges and the page says
-so in words. axe-core (pinned in tests/ui/package.json, installed by `make test-ui`) checks
+so in words. axe-core (pinned in tools/axe/package.json, installed by `make test-ui`) checks
 the playground's part of the page. Screenshots go to ``test-artifacts/``. Frame rates and
 delays are printed, never asserted: the machine may be busy.
 
@@ -31,7 +31,7 @@ TIMEOUT_MS = 30_000  # any single wait
 RUN_ALL_TIMEOUT_MS = 300_000  # the whole notebook, kernel start included (a busy 2-core machine needs minutes)
 WARM_UP_SECONDS = 1.0  # playing before the frame count starts
 PLAY_SECONDS = 4.0  # how long the frame count runs
-AXE = Path(__file__).resolve().parents[2] / "build" / "ui-npm" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[2] / "build" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 
 KERNEL_IDLE = ".jp-StatusBar-Widget:has-text('Python 3 (ipykernel) | Idle')"
 PLAYGROUND = ".spiral-playground"
