@@ -617,7 +617,10 @@ def test_widget_carries_the_table_the_style_and_its_front_end(pg):
 
 
 def test_the_front_end_ships_with_the_package():
-    import tomllib
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest brings tomli
+        import tomli as tomllib
     pyproject = tomllib.loads((FRONT_END.parents[3] / "pyproject.toml").read_text())
     assert "static/*.js" in pyproject["tool"]["setuptools"]["package-data"]["helpers.playground"]
 
