@@ -11,6 +11,10 @@
 // asked for. A user's action waits behind the request outstanding (a newer value of the same setting
 // replaces an older one still waiting). A slow back end drops frames; nothing queues.
 //
+// The loss curves come as increments (`curve_reset` false) after a whole history (`curve_reset` true); a view
+// whose first frame is an increment sends `{type: "history"}` once, answered by one update with the whole history
+// (the kernel's widget answers it; a back end with one view, whose first update is whole, never gets it).
+//
 // Every text shown (status line, the plot's label, the live region) is composed from the frame's
 // fields here, in `statusLine`, `plotLabel` and `announcement`.
 
@@ -949,7 +953,11 @@ function render({ model, el }) {
   onPoints();
   const first = model.get("frame");
   if (first && first.seq !== undefined) {
-    curve = first.curve.slice(); // a view opened late has the points sent since the last reset
+    curve = first.curve.slice();
+    // A frame without curve_reset holds only the loss points new since the update before it: a view opened
+    // late (a second view, a notebook reopened on a live kernel) asks for the whole history, sent back with
+    // curve_reset true. A back end's first update is always a reset, so a view opened with it never asks.
+    if (!first.curve_reset) request({ type: "history" });
     const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (reduced && first.playing) request({ type: "pause" }); // no motion that the reader did not start
     drawFrame();
