@@ -4,9 +4,9 @@ The kernel trains (``driver``, on a ``state.Session``) and the browser draws: af
 message from the front end the widget sends one update, built by ``payload``: the class
 grid as bytes, the frame's numbers, and the points when they changed. One message is the
 widget's own, not the driver's: ``{"type": "history"}``, from a view that opens on a frame
-holding only an increment of the loss curves, is answered by the whole history (``send_history``). The traits are the
-contract between the front end and a back end; the offline book gives the same module a
-JavaScript back end with the same traits.
+holding only an increment of the loss curves, is answered by the whole history
+(``send_history``). The traits are the contract between the front end and a back end; the
+offline book gives the same module a JavaScript back end with the same traits.
 """
 import pathlib
 
