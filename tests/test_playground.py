@@ -514,6 +514,19 @@ def test_loss_curves_are_sent_as_increments_and_whole_after_a_reset(pg):
     assert pg.frame["seq"] == seq + 1 and pg.frame["curve"] == [] and not pg.frame["curve_reset"]
 
 
+def test_a_view_opened_late_asks_for_the_whole_history_and_gets_it_in_one_update(pg):
+    pg.play()
+    tick(pg, 3)
+    assert not pg.frame["curve_reset"] and len(pg.frame["curve"]) == 1  # what a view opened now would hold
+    seq, iteration = pg.frame["seq"], pg.session.iteration
+    pg._on_msg(pg, {"type": "history"}, [])
+    expected = [[h.iteration, h.train_loss, h.held_out_loss] for h in pg.session.history]
+    assert pg.frame["curve_reset"] and pg.frame["curve"] == expected
+    assert pg.frame["seq"] == seq + 1 and pg.session.iteration == iteration and pg.playing, "nothing trained"
+    tick(pg)  # and the increments go on from there
+    assert not pg.frame["curve_reset"] and len(pg.frame["curve"]) == 1
+
+
 def test_a_retrain_catching_up_sends_where_it_stands_beside_the_recorded_points(slow_machine):
     pg = make_playground(budget=True, num_iters=2000)
     frame = pg.frame

@@ -139,13 +139,19 @@
     el.className = "pg-widget";
     root.appendChild(el);
     running = {model: null, cleanup: null, el: el};
-    var model = new modules.trainer.LocalModel({table: table, style: data.style, settings: parsed.settings});
+    // With reduced motion nothing moves by itself: the first retrain is finished before the first picture
+    // (a retrain is otherwise drawn as it goes), then later changes keep to the usual frame budget.
+    var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    var model = new modules.trainer.LocalModel({table: table, style: data.style, settings: parsed.settings,
+      frameTrainMs: reduced ? Infinity : undefined});
+    if (reduced) model.frameTrainMs = modules.trainer.FRAME_TRAIN_MS;
     running.model = model;
     running.cleanup = modules.frontend.default.render({model: model, el: el});
     root.classList.add("pg-running"); // the still gives way to the live playground
     model.on("change:settings", function () { writeHash(model.get("settings")); });
-    var reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-    if (!reduced) model.send({type: "play"});
+    // Autoplay as a reader's click on Play would: the front end sends it when nothing else is outstanding.
+    var play = el.querySelector(".pg-play");
+    if (!reduced && play) play.click();
   }
 
   // Never a broken page: if the playground cannot start, the still stays, with a note saying why.

@@ -73,7 +73,7 @@ class Payload:
     """Builds each update for one front end, remembering what it was already sent.
 
     The loss curves are sent as increments: the recorded history's points not sent yet
-    (``curve_reset`` false), or all of them after a reset (``curve_reset`` true). The points are
+    (``curve_reset`` false), or all of them after a reset or ``resend_curve`` (``curve_reset`` true). The points are
     sent only when the data changed (``data_version`` counts the changes). ``seq`` counts updates.
 
     extent : (x_min, x_max, y_min, y_max) of the plane shown. grid_size : G, cells along each side.
@@ -95,6 +95,10 @@ class Payload:
         start = 0 if reset else self._sent
         self._history, self._sent = history, len(history)
         return reset, [curve_point(h) for h in history[start:]]
+
+    def resend_curve(self):
+        """Send the whole recorded history in the next update (``curve_reset`` true), as after a reset."""
+        self._history, self._sent = None, 0
 
     def _points(self, data):
         """The points if ``data`` is not the data sent last (and count a new version), else ``None``."""

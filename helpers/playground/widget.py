@@ -2,9 +2,11 @@
 
 The kernel trains (``driver``, on a ``state.Session``) and the browser draws: after each
 message from the front end the widget sends one update, built by ``payload``: the class
-grid as bytes, the frame's numbers, and the points when they changed. The traits are the
-contract between the front end and a back end; the offline book gives the same module a
-JavaScript back end with the same traits.
+grid as bytes, the frame's numbers, and the points when they changed. One message is the
+widget's own, not the driver's: ``{"type": "history"}``, from a view that opens on a frame
+holding only an increment of the loss curves, is answered by the whole history
+(``send_history``). The traits are the contract between the front end and a back end; the
+offline book gives the same module a JavaScript back end with the same traits.
 """
 import pathlib
 
@@ -107,8 +109,19 @@ class Playground(anywidget.AnyWidget):
     # ----------------------------------------------------------------- the front end
 
     def _on_msg(self, _widget, content, _buffers):
-        if isinstance(content, dict) and content.get("type") in MESSAGES:
+        kind = content.get("type") if isinstance(content, dict) else None
+        if kind == "history":
+            self.send_history()
+        elif kind in MESSAGES:
             self.driver.handle(content)
+
+    def send_history(self):
+        """Send one update whose ``curve`` is the whole recorded loss history (``curve_reset`` true), nothing
+        trained. The curves go as increments, so a view opened later (a second view, a notebook reopened
+        on a live kernel) holds only the last one: it asks for the rest with ``{"type": "history"}``."""
+        with self.driver.lock:
+            self._payload.resend_curve()
+            self._publish()
 
     def _publish(self):
         """Send the front end the state now: one update of frame, grid, settings (and points if new)."""

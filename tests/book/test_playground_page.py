@@ -101,6 +101,19 @@ def test_it_plays_by_itself_unless_motion_is_reduced(opened):
     assert not watch.problems(), watch.problems()
 
 
+def test_with_reduced_motion_nothing_moves_by_itself(opened):
+    """The first retrain is finished before the first picture, and nothing plays: the figure stays still."""
+    page, watch = opened(reduced_motion="reduce")
+    first = frame(page)
+    assert not first["playing"] and not first["catching_up"], first
+    assert first["iteration"] == settings(page)["num_iters"]
+    before = page.evaluate(PICTURE_JS)
+    page.wait_for_timeout(2000)
+    assert page.evaluate(PICTURE_JS) == before, "the figure changed by itself"
+    assert frame(page)["seq"] == first["seq"], "the front end asked for frames"
+    assert not watch.problems(), watch.problems()
+
+
 def test_a_click_adds_a_point(opened):
     page, watch = opened(reduced_motion="reduce")
     count = len(frame_points(page))

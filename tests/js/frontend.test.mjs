@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import {
   announcement, curveWithNow, describeSettings, fixed, formatG, formatValue, lossAxes, niceCeiling, plotLabel,
-  plotTitle, statusLine, ticks,
+  plotTitle, regionEdges, statusLine, ticks,
 } from "../../helpers/playground/static/playground.js";
 
 const TABLE = [
@@ -128,4 +128,36 @@ test("curveWithNow: where training stands is drawn past the last recorded point,
     [...curve, [430, 0.39, 0.44]]);
   assert.deepEqual(curveWithNow(curve, { ...FRAME, iteration: 400 }), curve);
   assert.deepEqual(curveWithNow(curve, { ...FRAME, iteration: 430, diverged: "..." }), curve);
+});
+
+test("regionEdges: a segment along each cell edge between neighbours of different class, runs merged", () => {
+  // extent [0, 3, 0, 3]: cells of 1, row 0 at the top (y from 2 to 3), column 0 at the left (x from 0 to 1)
+  const grid = Uint8Array.from([
+    0, 0, 1,
+    0, 0, 1,
+    2, 2, 2]);
+  assert.deepEqual(regionEdges(grid, 3, [0, 3, 0, 3]), [[2, 3, 2, 1], [0, 1, 3, 1]]);
+  // a run stops where the neighbours agree, and starts again
+  const cross = Uint8Array.from([
+    0, 1, 0,
+    0, 0, 0,
+    0, 1, 0]);
+  assert.deepEqual(regionEdges(cross, 3, [0, 3, 0, 3]),
+    [[1, 3, 1, 2], [1, 1, 1, 0], [2, 3, 2, 2], [2, 1, 2, 0], [1, 2, 2, 2], [1, 1, 2, 1]]);
+  assert.deepEqual(regionEdges(new Uint8Array(9), 3, [0, 3, 0, 3]), [], "one class: no boundary");
+});
+
+test("regionEdges: the edge lies halfway between the centres of the two cells it separates", () => {
+  // the contract's centres: x = x_min + (j + 0.5) * (x_max - x_min) / G, y = y_max - (i + 0.5) * (y_max - y_min) / G
+  const extent = [-1.5, 1.5, -1.5, 1.5], G = 2;
+  const centre = (i, j) => [extent[0] + (j + 0.5) * 3 / G, extent[3] - (i + 0.5) * 3 / G];
+  const grid = Uint8Array.from([0, 1, 1, 1]); // cell (0, 0) differs from (0, 1) on its right and (1, 0) below
+  const [vertical, horizontal] = regionEdges(grid, G, extent);
+  assert.deepEqual(vertical, [0, 1.5, 0, 0]);
+  assert.equal(vertical[0], (centre(0, 0)[0] + centre(0, 1)[0]) / 2);
+  assert.deepEqual(horizontal, [-1.5, 0, 0, 0]);
+  assert.equal(horizontal[1], (centre(0, 0)[1] + centre(1, 0)[1]) / 2);
+  assert.throws(() => regionEdges(new Uint8Array(3), 2, extent), /grid must hold G \* G = 4 class indices; got 3/);
+  assert.throws(() => regionEdges(grid, 0, extent), /G must be an integer >= 1; got 0/);
+  assert.throws(() => regionEdges(grid, G, [0, 1]), /extent must be \[x_min, x_max, y_min, y_max\]/);
 });

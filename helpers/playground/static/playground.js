@@ -1,8 +1,8 @@
 // The playground's front end: one plain ES module, no bundler, `export default { render }` (anywidget's API).
 //
-// It draws everything in the browser: the decision regions from a class grid (bytes), the points in
-// each class's colour and marker shape, the hinge lines, the loss curves, the status line; and it makes
-// the controls, native HTML, from the settings table. It talks to a back end only through
+// It draws everything in the browser: the decision regions from a class grid (bytes) and the line where the
+// class changes, the points in each class's colour and marker shape, the hinge lines, the loss curves, the
+// status line; and it makes the controls, native HTML, from the settings table. It talks to a back end only through
 // `model.get`, `model.set`, `model.save_changes`, `model.on`, `model.off` and `model.send`, so that a
 // kernel (helpers/playground/widget.py) or a JavaScript trainer (trainer.js's LocalModel) can drive it.
 //
@@ -10,6 +10,10 @@
 // after drawing, if the run is playing or catching up and nothing is outstanding, the next frame is
 // asked for. A user's action waits behind the request outstanding (a newer value of the same setting
 // replaces an older one still waiting). A slow back end drops frames; nothing queues.
+//
+// The loss curves come as increments (`curve_reset` false) after a whole history (`curve_reset` true); a view
+// whose first frame is an increment sends `{type: "history"}` once, answered by one update with the whole history
+// (the kernel's widget answers it; a back end with one view, whose first update is whole, never gets it).
 //
 // Every text shown (status line, the plot's label, the live region) is composed from the frame's
 // fields here, in `statusLine`, `plotLabel` and `announcement`.
@@ -178,6 +182,54 @@ export function curveWithNow(curve, frame) {
     return curve;
   }
   return [...curve, [frame.iteration, frame.train_loss, frame.held_out_loss]];
+}
+
+// ------------------------------------------------------------------------------------------ the boundary
+
+/**
+ * Where the predicted class changes: the cell edges between horizontally or vertically neighbouring cells
+ * of different class, as `[[x0, y0, x1, y1], ...]` in data coordinates, each a straight run of such edges.
+ *
+ * grid: G * G class indices, row-major, row 0 at the top (y = y_max), column 0 at the left (x = x_min);
+ * cell (i, j) spans x in [x_min + j * dx, x_min + (j + 1) * dx] and y in [y_max - (i + 1) * dy, y_max - i * dy]
+ * (dx = (x_max - x_min) / G, dy = (y_max - y_min) / G), its centre the point its class was predicted at.
+ * extent: [x_min, x_max, y_min, y_max]. Vertical runs come first (left to right, top to bottom), then horizontal
+ * ones (top to bottom, left to right).
+ */
+export function regionEdges(grid, G, extent) {
+  if (!Number.isInteger(G) || G < 1) throw new RangeError(`G must be an integer >= 1; got ${G}`);
+  if (!grid || grid.length !== G * G) {
+    throw new RangeError(`grid must hold G * G = ${G * G} class indices; got ${grid ? grid.length : grid}`);
+  }
+  if (!extent || extent.length !== 4) throw new RangeError(`extent must be [x_min, x_max, y_min, y_max]; got ${extent}`);
+  const [xMin, xMax, yMin, yMax] = extent;
+  const dx = (xMax - xMin) / G, dy = (yMax - yMin) / G;
+  const edges = [];
+  // along the line between columns c - 1 and c: x = x_min + c * dx, rows [start, i) differ across it
+  for (let c = 1; c < G; c++) {
+    let start = -1;
+    for (let i = 0; i <= G; i++) {
+      const differs = i < G && grid[i * G + c - 1] !== grid[i * G + c];
+      if (differs && start < 0) start = i;
+      if (!differs && start >= 0) {
+        edges.push([xMin + c * dx, yMax - start * dy, xMin + c * dx, yMax - i * dy]);
+        start = -1;
+      }
+    }
+  }
+  // along the line between rows r - 1 and r: y = y_max - r * dy, columns [start, j) differ across it
+  for (let r = 1; r < G; r++) {
+    let start = -1;
+    for (let j = 0; j <= G; j++) {
+      const differs = j < G && grid[(r - 1) * G + j] !== grid[r * G + j];
+      if (differs && start < 0) start = j;
+      if (!differs && start >= 0) {
+        edges.push([xMin + start * dx, yMax - r * dy, xMin + j * dx, yMax - r * dy]);
+        start = -1;
+      }
+    }
+  }
+  return edges;
 }
 
 // ------------------------------------------------------------------------------------------ shapes
@@ -527,11 +579,15 @@ function render({ model, el }) {
     return [PLOT.left + ((x - xMin) / (xMax - xMin)) * PLOT.size, PLOT.top + ((yMax - y) / (yMax - yMin)) * PLOT.size];
   }
 
-  function drawRegions(frame) {
-    const G = frame.grid_size;
+  /** The class grid's bytes (anywidget gives a DataView). */
+  function gridBytes() {
     const view = model.get("grid");
-    const grid = view instanceof DataView ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
+    return view instanceof DataView ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
       : new Uint8Array(view.buffer || view);
+  }
+
+  function drawRegions(frame, grid) {
+    const G = frame.grid_size;
     if (regions.width !== G) {
       regions.width = G;
       regions.height = G;
@@ -555,7 +611,23 @@ function render({ model, el }) {
     c.strokeRect(x0 + 0.5, y0 + 0.5, w - 1, h - 1);
   }
 
-  function drawPlot(frame) {
+  /** The thin line where the predicted class changes, under the hinge lines and the points. */
+  function drawBoundary(frame, grid) {
+    const edges = regionEdges(grid, frame.grid_size, frame.extent);
+    ctx.beginPath();
+    for (const [ax, ay, bx, by] of edges) {
+      ctx.moveTo(...toPixel(frame, ax, ay));
+      ctx.lineTo(...toPixel(frame, bx, by));
+    }
+    ctx.strokeStyle = style.boundary.colour;
+    ctx.lineWidth = style.boundary.width_pt * PT;
+    ctx.lineCap = "square"; // the runs meet at the staircase's corners without a notch
+    ctx.stroke();
+    ctx.lineCap = "butt";
+    return edges.length;
+  }
+
+  function drawPlot(frame, grid) {
     const showHinges = model.get("show_hinges");
     const showHeldOut = model.get("show_held_out");
     const [xMin, xMax, yMin, yMax] = frame.extent;
@@ -569,6 +641,7 @@ function render({ model, el }) {
       ctx.fillStyle = "#fff";
       ctx.fillRect(PLOT.left, PLOT.top, PLOT.size, PLOT.size);
     }
+    const edges = frame.diverged ? 0 : drawBoundary(frame, grid);
     let hinges = 0;
     if (showHinges && frame.hinges.length) {
       const h = style.hinge;
@@ -659,6 +732,7 @@ function render({ model, el }) {
     overlay.setAttribute("aria-label", plotLabel(frame, table));
     root.dataset.points = String(drawn);
     root.dataset.hinges = String(hinges);
+    root.dataset.edges = String(edges);
   }
 
   function drawLoss(frame) {
@@ -842,8 +916,9 @@ function render({ model, el }) {
     const frame = model.get("frame");
     if (!frame || frame.seq === undefined) return;
     showControls(frame);
-    if (!frame.diverged) drawRegions(frame);
-    drawPlot(frame);
+    const grid = gridBytes();
+    if (!frame.diverged) drawRegions(frame, grid);
+    drawPlot(frame, grid);
     drawLoss(frame);
     drawLegends(frame);
     const settings = model.get("settings");
@@ -878,7 +953,11 @@ function render({ model, el }) {
   onPoints();
   const first = model.get("frame");
   if (first && first.seq !== undefined) {
-    curve = first.curve.slice(); // a view opened late has the points sent since the last reset
+    curve = first.curve.slice();
+    // A frame without curve_reset holds only the loss points new since the update before it: a view opened
+    // late (a second view, a notebook reopened on a live kernel) asks for the whole history, sent back with
+    // curve_reset true. A back end's first update is always a reset, so a view opened with it never asks.
+    if (!first.curve_reset) request({ type: "history" });
     const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     if (reduced && first.playing) request({ type: "pause" }); // no motion that the reader did not start
     drawFrame();
