@@ -153,13 +153,14 @@ def settings_hash(settings):
 
 
 def describe(settings):
-    """The settings that differ from the defaults, as a reader reads them: "model linear classifier, held out 0"."""
+    """The settings that differ from the defaults, as the sliders show them: "model linear classifier, held out 0%"."""
     settings = check_settings(**settings)
     parts = []
     for s in SETTINGS:
         value = settings[s.name]
         if value != s.default:
-            shown = s.labels.get(value, hash_value(value)) if s.kind == "option" else hash_value(value)
+            shown = (s.labels.get(value, hash_value(value)) if s.kind == "option"
+                     else format(value, s.readout) if s.readout else hash_value(value))
             parts.append(f"{s.label} {shown}")
     return ", ".join(parts)
 
@@ -206,7 +207,9 @@ def chapter_playground(kwargs, still_alt):
     said = describe(settings)
     text = (f'<p>Here the notebook shows the playground. In this book it trains live on a page of its own, in '
             f'your browser: <a href="{html.escape(href)}">open the playground</a>'
-            + (f" ({html.escape(said)})" if said else "") + ".</p>")
+            + (f" ({html.escape(said)})" if said else "") + "."
+            + (" It starts playing: pause it first to retrain for a fixed number of iterations, as this "
+               "chapter does." if said else "") + "</p>")
     if not said:
         text += (f'<p><a href="{html.escape(href)}"><img src="{STATIC}/{STILL}" '
                  f'alt="{html.escape(still_alt)}" width="416" height="416"></a></p>')

@@ -8,6 +8,7 @@
   "use strict";
   var MAX_SEED = 4294967295; // the data seed seeds MT19937: a 32-bit unsigned integer
   var TOLERANCE = 1e-9; // a log setting's bounds, computed here and in Python, may differ in the last bit
+  var SHORTENED = 2e-3; // how far 3 significant digits of a slider's position may lie from it
 
   var root = document.getElementById("playground");
   var note = document.querySelector(".pg-note");
@@ -37,7 +38,7 @@
     if (!isFinite(x)) return expected;
     if (s.kind === "log") {
       var low = Math.pow(10, s.low), high = Math.pow(10, s.high);
-      return x >= low * (1 - TOLERANCE) && x <= high * (1 + TOLERANCE) ? {value: x} : expected;
+      return x >= low * (1 - TOLERANCE) && x <= high * (1 + TOLERANCE) ? {value: onPosition(s, x)} : expected;
     }
     if (s.integer && !Number.isInteger(x)) return expected;
     if (s.low !== null && x < s.low) return expected;
@@ -45,7 +46,21 @@
     // no upper bound: only the slider's positions (a hidden size of a million would stall the page)
     if (s.high === null && s.positions.length && s.positions.indexOf(x) < 0) return expected;
     if (s.integer && x > MAX_SEED) return expected;
-    return {value: x};
+    return {value: onPosition(s, x)};
+  }
+
+  // The slider position that a value written to 3 significant digits stands for (0.316 for 10^-0.5), or the
+  // value itself: one between two positions (a step size of 0.15) stays as it is, and the slider shows it.
+  function onPosition(s, x) {
+    for (var i = 0; i < s.positions.length; i++) {
+      if (Math.abs(s.positions[i] - x) <= SHORTENED * Math.abs(s.positions[i])) return s.positions[i];
+    }
+    return x;
+  }
+
+  // A value as the address writes it: 3 significant digits, which read back as the same position.
+  function written3(value) {
+    return typeof value === "number" ? String(Number(value.toPrecision(3))) : String(value);
   }
 
   // The settings a hash asks for: {settings: {name: value} (complete: defaults for the rest), ignored: [text]}.
@@ -66,11 +81,11 @@
       }
       var s = byName[key];
       if (!s) {
-        ignored.push("“" + key + "” (no such setting)");
+        ignored.push("“" + key + "” (no such setting; ignored)");
         return;
       }
       var checked = checkValue(s, raw);
-      if ("why" in checked) ignored.push("“" + key + "=" + raw + "” (" + checked.why + ")");
+      if ("why" in checked) ignored.push("“" + key + "=" + raw + "” (" + checked.why + "; the default is used)");
       else settings[key] = checked.value;
     });
     return {settings: settings, ignored: ignored};
@@ -82,7 +97,7 @@
     table.forEach(function (s) {
       var value = settings[s.name];
       if (value !== undefined && value !== data.defaults[s.name]) {
-        parts.push(encodeURIComponent(s.name) + "=" + encodeURIComponent(String(value)));
+        parts.push(encodeURIComponent(s.name) + "=" + encodeURIComponent(written3(value)));
       }
     });
     return parts.length ? "#" + parts.join("&") : "";
@@ -94,8 +109,7 @@
       note.textContent = "";
       return;
     }
-    note.textContent = "Ignored in the address: " + ignored.join("; ") +
-      ". The playground uses the default for " + (ignored.length === 1 ? "it" : "each") + ".";
+    note.textContent = "Not taken from the address: " + ignored.join("; ") + ".";
     note.hidden = false;
   }
 
@@ -148,7 +162,10 @@
     running.model = model;
     running.cleanup = modules.frontend.default.render({model: model, el: el});
     root.classList.add("pg-running"); // the still gives way to the live playground
-    model.on("change:settings", function () { writeHash(model.get("settings")); });
+    model.on("change:settings", function () {
+      writeHash(model.get("settings"));
+      showNote([]); // the address is now the reader's own: what a link asked for is past
+    });
     // Autoplay as a reader's click on Play would: the front end sends it when nothing else is outstanding.
     var play = el.querySelector(".pg-play");
     if (!reduced && play) play.click();

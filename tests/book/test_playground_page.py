@@ -166,6 +166,28 @@ def test_a_junk_hash_falls_back_to_the_defaults_with_a_note(opened):
     assert not watch.problems(), watch.problems()
 
 
+def test_a_link_between_slider_positions_is_kept_and_shown_and_a_shortened_position_is_the_position(opened):
+    page, watch = opened("#step_size=0.15&held_out_share=0.25&reg=0.0316", reduced_motion="reduce")
+    got = settings(page)
+    assert (got["step_size"], got["held_out_share"]) == (0.15, 0.25)
+    assert got["reg"] == 10 ** -1.5, "0.0316, as the address writes it, is the slider's position 10^-1.5"
+    assert page.locator(".pg-note").is_hidden()
+    readouts = page.evaluate("() => Object.fromEntries(Array.from(document.querySelectorAll('.pg-widget "
+                             "input[type=range]')).map(i => [i.dataset.setting, i.getAttribute('aria-valuetext')]))")
+    assert (readouts["step_size"], readouts["held_out_share"]) == ("0.15", "25%"), readouts
+    assert not watch.problems(), watch.problems()
+
+
+def test_the_note_goes_once_the_reader_changes_a_setting(opened):
+    page, watch = opened("#reg=7", reduced_motion="reduce")
+    assert page.locator(".pg-note").is_visible()
+    page.get_by_label("step size", exact=True).focus()
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_function("() => location.hash === '#step_size=0.316'")
+    assert page.locator(".pg-note").is_hidden()
+    assert not watch.problems(), watch.problems()
+
+
 def test_without_javascript_the_still_is_shown(opened):
     page, watch = opened(java_script_enabled=False)
     still = page.locator(".pg-still img")

@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import {
   announcement, curveWithNow, describeSettings, fixed, formatG, formatValue, lossAxes, niceCeiling, plotLabel,
-  plotTitle, regionEdges, statusLine, ticks,
+  plotTitle, regionEdges, statusLine, ticks, withPosition,
 } from "../../helpers/playground/static/playground.js";
 
 const TABLE = [
@@ -160,4 +160,12 @@ test("regionEdges: the edge lies halfway between the centres of the two cells it
   assert.throws(() => regionEdges(new Uint8Array(3), 2, extent), /grid must hold G \* G = 4 class indices; got 3/);
   assert.throws(() => regionEdges(grid, 0, extent), /G must be an integer >= 1; got 0/);
   assert.throws(() => regionEdges(grid, G, [0, 1]), /extent must be \[x_min, x_max, y_min, y_max\]/);
+});
+
+test("a value between a slider's positions becomes one, so that the readout shows it (a link's step size 0.15)", () => {
+  const steps = [0.01, 0.0316, 0.1, 0.316, 1];
+  assert.deepEqual(withPosition(steps, 0.15), [0.01, 0.0316, 0.1, 0.15, 0.316, 1]);
+  assert.equal(withPosition(steps, 0.1), steps);
+  assert.equal(withPosition(steps, 0.1 * (1 + 1e-12)), steps); // the same position, computed another way
+  assert.deepEqual(withPosition([0, 0.1, 0.2], 0.25), [0, 0.1, 0.2, 0.25]);
 });

@@ -54,6 +54,12 @@ export function lossAxes({ losses, K, iteration, numIters, diverged }) {
   return { xMax, yMax };
 }
 
+/** A slider's `positions` with `value` added in order, unless it is one of them already (to 1e-9 relative). */
+export function withPosition(positions, value) {
+  if (positions.some((p) => Math.abs(p - value) <= 1e-9 * Math.abs(value))) return positions;
+  return [...positions, value].sort((a, b) => a - b);
+}
+
 /** Tick positions 0, step, ... up to `top`, with a round step giving about `count` intervals. */
 export function ticks(top, count = 5) {
   const step = niceCeiling(top / count);
@@ -431,7 +437,7 @@ function render({ model, el }) {
 
   function slider(s) {
     const inputId = `${id}-${s.name}`;
-    const positions = s.positions;
+    let positions = s.positions; // the table's, and the current value if it lies between two of them
     const input = make("input", { type: "range", id: inputId, min: 0, max: positions.length - 1, step: 1,
       class: `pg-setting-${s.name}`, "data-setting": s.name, title: s.help });
     const readout = make("output", { class: "pg-readout", "for": inputId, "aria-hidden": "true" });
@@ -444,6 +450,9 @@ function render({ model, el }) {
     input.addEventListener("change", () => request({ type: "set", name: s.name, value: positions[Number(input.value)] }));
     controls[s.name] = {
       set(value) {
+        // a value set from code or a link need not be one of the slider's positions: it becomes one
+        positions = withPosition(s.positions, value);
+        input.max = positions.length - 1;
         const distance = (p) => (s.kind === "log" ? Math.abs(Math.log(p / value)) : Math.abs(p - value));
         const best = positions.reduce((b, p, i) => (distance(p) < distance(positions[b]) ? i : b), 0);
         if (document.activeElement !== input) input.value = best;
@@ -483,7 +492,7 @@ function render({ model, el }) {
     if (msg) b.addEventListener("click", () => request(msg));
     return b;
   };
-  const playButton = button("Play", "pg-play", "train, frame by frame (Space)");
+  const playButton = button("Play", "pg-play", "train, frame by frame");
   playButton.setAttribute("aria-pressed", "false");
   playButton.addEventListener("click", () => request({ type: model.get("frame").playing ? "pause" : "play" }));
   const stepButton = button("Step", "pg-step", "one frame of training", { type: "step" });
