@@ -401,7 +401,7 @@ export function forward(params, X, n, buffers = {}) {
     const x1 = X[2 * i + 1];
     const row = i * H;
     for (let h = 0; h < H; h++) {
-      const z = x0 * W[h] + x1 * W[H + h] + b[h];
+      const z = unitInput(x0, x1, W, b, H, h);
       hidden_layer[row + h] = z > 0 ? z : 0;
     }
   }
@@ -476,7 +476,7 @@ export function deadUnits(params, X, n) {
   for (let i = 0; i < n; i++) {
     const x0 = X[2 * i];
     const x1 = X[2 * i + 1];
-    for (let h = 0; h < H; h++) if (dead[h] && x0 * W[h] + x1 * W[H + h] + b[h] > 0) dead[h] = 0;
+    for (let h = 0; h < H; h++) if (dead[h] && unitInput(x0, x1, W, b, H, h) > 0) dead[h] = 0;
   }
   return dead;
 }
@@ -492,19 +492,104 @@ export const GRID_SIZE = 100;
 export function classGrid(params, extent = EXTENT, G = GRID_SIZE) {
   const [xMin, xMax, yMin, yMax] = extent;
   const { K, H } = paramShape(params);
+  const { W, b, b2 } = params;
   const out = new Uint8Array(G * G);
-  const row = new Float64Array(2 * G);
-  const buffers = { scores: new Float64Array(G * K), hidden_layer: H === null ? null : new Float64Array(G * H) };
+  const xs = new Float64Array(G);
+  for (let j = 0; j < G; j++) xs[j] = xMin + ((j + 0.5) * (xMax - xMin)) / G;
+  const scores = new Float64Array(K);
+  const lines = H === null ? null : new RowLines(G, K);
   for (let i = 0; i < G; i++) {
-    const y = yMax - ((i + 0.5) * (yMax - yMin)) / G;
+    const x1 = yMax - ((i + 0.5) * (yMax - yMin)) / G;
+    if (H !== null) lines.fill(params, xs, x1);
     for (let j = 0; j < G; j++) {
-      row[2 * j] = xMin + ((j + 0.5) * (xMax - xMin)) / G;
-      row[2 * j + 1] = y;
+      for (let k = 0; k < K; k++) {
+        scores[k] = H === null
+          ? xs[j] * W[k] + x1 * W[K + k] + b[k]
+          : xs[j] * lines.slope[j * K + k] + lines.intercept[j * K + k] + b2[k];
+      }
+      out[i * G + j] = argmaxRow(scores, 0, K);
     }
-    const { scores } = forward(params, row, G, buffers);
-    for (let j = 0; j < G; j++) out[i * G + j] = argmaxRow(scores, j * K, K);
   }
   return out;
+}
+
+/**
+ * The network's scores along one row of the grid (height x1, columns at xs, ascending), without b2,
+ * as lines: score k at column j is x0 * slope[j, k] + intercept[j, k]. Along the row, hidden unit h's
+ * input x0 W[0, h] + (x1 W[1, h] + b[h]) only rises (W[0, h] >= 0) or only falls, so the unit is on over
+ * the columns from one to the end, or from the start to one; where it is on it adds x0 W[0, h] W2[h, k]
+ * + (x1 W[1, h] + b[h]) W2[h, k] to score k. Each column's slope and intercept are the sums over the
+ * units on there, gathered by running sums from the left (units on to the end) and from the right
+ * (units on from the start): nothing is subtracted, so where no unit is on the scores are b2 exactly.
+ * Which units are on is decided with the arithmetic of `forward`. Arrays (G, K), row-major.
+ */
+class RowLines {
+  constructor(G, K) {
+    this.G = G;
+    this.K = K;
+    this.slope = new Float64Array(G * K);
+    this.intercept = new Float64Array(G * K);
+    this.fromLeft = new Float64Array(2 * G * K); // at column j, the slope and intercept of units on from j
+    this.fromRight = new Float64Array(2 * G * K); // at column j, those of units on up to j
+  }
+
+  fill(params, xs, x1) {
+    const { G, K, fromLeft, fromRight } = this;
+    const { W, b, W2 } = params;
+    const H = b.length;
+    fromLeft.fill(0);
+    fromRight.fill(0);
+    for (let h = 0; h < H; h++) {
+      const rising = W[h] >= 0;
+      const at = switchColumn(xs, x1, W, b, H, h, rising); // rising: on from `at`; falling: on before `at`
+      if (rising ? at === G : at === 0) continue;
+      const [ends, column] = rising ? [fromLeft, at] : [fromRight, at - 1];
+      const c = x1 * W[H + h] + b[h];
+      for (let k = 0; k < K; k++) {
+        ends[2 * (column * K + k)] += W[h] * W2[h * K + k];
+        ends[2 * (column * K + k) + 1] += c * W2[h * K + k];
+      }
+    }
+    for (let k = 0; k < K; k++) {
+      let slope = 0;
+      let intercept = 0;
+      for (let j = G - 1; j >= 0; j--) {
+        slope += fromRight[2 * (j * K + k)];
+        intercept += fromRight[2 * (j * K + k) + 1];
+        this.slope[j * K + k] = slope;
+        this.intercept[j * K + k] = intercept;
+      }
+      slope = 0;
+      intercept = 0;
+      for (let j = 0; j < G; j++) {
+        slope += fromLeft[2 * (j * K + k)];
+        intercept += fromLeft[2 * (j * K + k) + 1];
+        this.slope[j * K + k] += slope;
+        this.intercept[j * K + k] += intercept;
+      }
+    }
+  }
+}
+
+/** Hidden unit h's input at the point (x0, x1), as `forward` computes it: x0 W[0, h] + x1 W[1, h] + b[h]. */
+function unitInput(x0, x1, W, b, H, h) {
+  return x0 * W[h] + x1 * W[H + h] + b[h];
+}
+
+/**
+ * The first column j of xs (ascending) where unit h is on (if `rising`) or off (if not), in the row at
+ * height x1; xs.length if none. Binary search: along the row the unit's input only rises (W[0, h] >= 0)
+ * or only falls, and so does its rounded value.
+ */
+function switchColumn(xs, x1, W, b, H, h, rising) {
+  let low = 0;
+  let high = xs.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((unitInput(xs[mid], x1, W, b, H, h) > 0) === rising) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /**
