@@ -396,24 +396,20 @@ export function forward(params, X, n, buffers = {}) {
   }
   const hidden_layer = buffers.hidden_layer ?? new Float64Array(n * H);
   const { W, b, W2, b2 } = params;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) { // row by row: point i's hidden units, each adding to its K scores at once
     const x0 = X[2 * i];
     const x1 = X[2 * i + 1];
-    const row = i * H;
-    for (let h = 0; h < H; h++) {
-      const z = unitInput(x0, x1, W, b, H, h);
-      hidden_layer[row + h] = z > 0 ? z : 0;
-    }
-  }
-  for (let i = 0; i < n; i++) {
     const row = i * H;
     const out = i * K;
     for (let k = 0; k < K; k++) scores[out + k] = 0;
     for (let h = 0; h < H; h++) {
-      const a = hidden_layer[row + h];
-      if (a === 0) continue; // a unit that is off adds nothing
-      const w = h * K;
-      for (let k = 0; k < K; k++) scores[out + k] += a * W2[w + k];
+      const z = unitInput(x0, x1, W, b, H, h);
+      if (z > 0) {
+        hidden_layer[row + h] = z;
+        for (let k = 0; k < K; k++) scores[out + k] += z * W2[h * K + k];
+      } else {
+        hidden_layer[row + h] = 0; // a unit that is off adds nothing
+      }
     }
     for (let k = 0; k < K; k++) scores[out + k] += b2[k];
   }
@@ -759,16 +755,22 @@ export function backward(ws, scale) {
     return;
   }
   const hidden_layer = ws.hidden_layer;
-  affineBackward(hidden_layer, n, dscores, K, grads.W2, grads.b2, H);
   const { W2 } = params;
-  const { W: dW, b: db } = grads;
-  for (let i = 0; i < n; i++) {
+  const { W: dW, b: db, W2: dW2, b2: db2 } = grads;
+  for (let i = 0; i < n; i++) { // row by row: point i's share of every gradient
     const x0 = X[2 * i];
     const x1 = X[2 * i + 1];
+    const row = i * H;
+    const o = i * K;
+    for (let k = 0; k < K; k++) db2[k] += dscores[o + k];
     for (let h = 0; h < H; h++) {
-      if (hidden_layer[i * H + h] === 0) continue; // the ReLU switch: no gradient through a unit that is off
+      const a = hidden_layer[row + h];
+      if (a === 0) continue; // the ReLU switch: a unit that is off adds nothing to dW2 and passes no gradient
       let dhidden = 0;
-      for (let k = 0; k < K; k++) dhidden += dscores[i * K + k] * W2[h * K + k];
+      for (let k = 0; k < K; k++) {
+        dW2[h * K + k] += a * dscores[o + k];
+        dhidden += dscores[o + k] * W2[h * K + k];
+      }
       dW[h] += x0 * dhidden;
       dW[H + h] += x1 * dhidden;
       db[h] += dhidden;
@@ -776,7 +778,7 @@ export function backward(ws, scale) {
   }
 }
 
-/** dW (D, M) += A.T dout and db (M,) += column sums of dout, for A (n, D), dout (n, M); rows of A that are 0 skipped. */
+/** dW (D, M) += A.T dout and db (M,) += column sums of dout, for A (n, D), dout (n, M); entries of A that are 0 skipped. */
 function affineBackward(A, n, dout, M, dW, db, D = 2) {
   for (let i = 0; i < n; i++) {
     const o = i * M;
