@@ -449,7 +449,11 @@ export function predict(params, X, n) {
 export function lossAndAccuracy(params, X, y, n) {
   if (n === 0) return [null, null];
   const { K } = paramShape(params);
-  const { scores } = forward(params, X, n);
+  return lossAndAccuracyOfScores(forward(params, X, n).scores, y, n, K);
+}
+
+/** `lossAndAccuracy` from the scores (n, K) of the points with labels y (n,), n > 0. */
+function lossAndAccuracyOfScores(scores, y, n, K) {
   let sum = 0;
   let right = 0;
   for (let i = 0; i < n; i++) {
@@ -664,11 +668,16 @@ export function formatG(x, precision) {
 }
 
 export const BLOWUP_FACTOR = 10.0;
+const WEIGHTS = ["W", "W2"]; // the parameters under L2 (the linear classifier has no W2)
+const BIASES = ["b", "b2"];
+const PARAMETERS = [...WEIGHTS, ...BIASES];
 
 /**
  * Every array one training run writes into, and the parameters it trains (copies, updated in place).
  * X (n, 2), y (n,). hidden_layer (n, H), scores (n, K), probs (n, K): exp(scores), then dscores;
- * colsum (n,). grads: dW, db, dW2, db2, the gradients of the last `backward`.
+ * colsum (n,). grads: dW, db, dW2, db2, the gradients of the last `backward`. forwardDone: whether
+ * scores and hidden_layer hold the forward pass of the current params (`update` clears it; whoever
+ * changes params otherwise must clear it too).
  */
 export class Workspace {
   constructor(params, X, y, n) {
@@ -684,7 +693,22 @@ export class Workspace {
     this.probs = new Float64Array(n * K);
     this.colsum = new Float64Array(n);
     this.hidden_layer = H === null ? null : new Float64Array(n * H);
+    this.forwardDone = false;
   }
+}
+
+/** The forward pass over ws.X at ws.params into ws.scores and ws.hidden_layer, unless they hold it already. */
+export function forwardOnce(ws) {
+  if (ws.forwardDone) return;
+  forward(ws.params, ws.X, ws.n, ws);
+  ws.forwardDone = true;
+}
+
+/** `lossAndAccuracy` of the workspace's points at its parameters ([null, null] if n = 0). */
+export function workspaceLossAndAccuracy(ws) {
+  if (ws.n === 0) return [null, null];
+  forwardOnce(ws);
+  return lossAndAccuracyOfScores(ws.scores, ws.y, ws.n, ws.K);
 }
 
 function sumOfSquares(a) {
@@ -701,7 +725,7 @@ function sumOfSquares(a) {
  */
 export function loss(ws, reg) {
   const { n, K, y, scores, probs, colsum } = ws;
-  forward(ws.params, ws.X, n, ws);
+  forwardOnce(ws);
   let logSum = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
@@ -749,7 +773,7 @@ export function backward(ws, scale) {
       dscores[at] = (probs[at] / colsum[i] - (k === y[i] ? 1 : 0)) * scale;
     }
   }
-  for (const g of Object.values(grads)) g.fill(0);
+  for (const key of PARAMETERS) grads[key]?.fill(0);
   if (H === null) {
     affineBackward(X, n, dscores, K, grads.W, grads.b);
     return;
@@ -794,15 +818,16 @@ function affineBackward(A, n, dout, M, dW, db, D = 2) {
 
 /** The update after `backward(ws, step_size / n)`: each weight W = W * (1 - step_size * reg) - dW; each bias b - db. */
 export function update(ws, stepSize, reg) {
+  const { params, grads } = ws;
   const decay = 1.0 - stepSize * reg; // the L2 gradient reg * W as a decay of the weights
-  for (const [key, p] of Object.entries(ws.params)) {
-    const g = ws.grads[key];
-    if (key === "W" || key === "W2") {
-      for (let i = 0; i < p.length; i++) p[i] = p[i] * decay - g[i];
-    } else {
-      for (let i = 0; i < p.length; i++) p[i] -= g[i];
-    }
+  for (const key of PARAMETERS) {
+    const p = params[key];
+    const g = grads[key];
+    if (p === undefined) continue;
+    const keep = WEIGHTS.includes(key) ? decay : 1.0; // biases are not decayed
+    for (let i = 0; i < p.length; i++) p[i] = p[i] * keep - g[i];
   }
+  ws.forwardDone = false;
 }
 
 /**
@@ -813,7 +838,7 @@ export function lossAndGrads(params, X, y, n, reg) {
   const ws = new Workspace(params, X, y, n);
   const value = loss(ws, reg);
   backward(ws, 1.0 / n);
-  for (const key of ["W", "W2"]) {
+  for (const key of WEIGHTS) {
     if (ws.grads[key] === undefined) continue;
     const p = ws.params[key];
     ws.grads[key].forEach((g, i, a) => (a[i] = g + reg * p[i]));
@@ -966,8 +991,8 @@ export class Session {
   }
 
   snapshot() {
-    const { train, heldOutPart } = this.data;
-    const [trainLoss, trainAccuracy] = lossAndAccuracy(this.params, train.X, train.y, train.n);
+    const { heldOutPart } = this.data;
+    const [trainLoss, trainAccuracy] = workspaceLossAndAccuracy(this.ws); // its forward pass serves the next iteration too
     const [heldOutLoss, heldOutAccuracy] = lossAndAccuracy(this.params, heldOutPart.X, heldOutPart.y, heldOutPart.n);
     return { iteration: this.iteration, trainLoss, heldOutLoss, trainAccuracy, heldOutAccuracy };
   }
