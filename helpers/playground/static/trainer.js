@@ -1242,9 +1242,14 @@ export class LocalModel {
     for (const callback of [...(this.listeners.get(event) ?? [])]) callback(this, value);
   }
 
-  /** A message from the front end; answered later by one frame update (never inside this call). */
+  /**
+   * A message from the front end; answered later by one frame update (never inside this call). A
+   * microtask, not a timer: the front end asks for the next frame right after drawing, inside an
+   * animation frame, and the answer is made at once, ready for the next one, instead of waiting behind
+   * the page's painting for a timer's turn.
+   */
   send(msg) {
-    setTimeout(() => this.receive(msg), 0);
+    queueMicrotask(() => this.receive(msg));
   }
 
   // ------------------------------------------------------------------- what each message does
