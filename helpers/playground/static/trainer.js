@@ -396,24 +396,20 @@ export function forward(params, X, n, buffers = {}) {
   }
   const hidden_layer = buffers.hidden_layer ?? new Float64Array(n * H);
   const { W, b, W2, b2 } = params;
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < n; i++) { // row by row: point i's hidden units, each adding to its K scores at once
     const x0 = X[2 * i];
     const x1 = X[2 * i + 1];
-    const row = i * H;
-    for (let h = 0; h < H; h++) {
-      const z = x0 * W[h] + x1 * W[H + h] + b[h];
-      hidden_layer[row + h] = z > 0 ? z : 0;
-    }
-  }
-  for (let i = 0; i < n; i++) {
     const row = i * H;
     const out = i * K;
     for (let k = 0; k < K; k++) scores[out + k] = 0;
     for (let h = 0; h < H; h++) {
-      const a = hidden_layer[row + h];
-      if (a === 0) continue; // a unit that is off adds nothing
-      const w = h * K;
-      for (let k = 0; k < K; k++) scores[out + k] += a * W2[w + k];
+      const z = unitInput(x0, x1, W, b, H, h);
+      if (z > 0) {
+        hidden_layer[row + h] = z;
+        for (let k = 0; k < K; k++) scores[out + k] += z * W2[h * K + k];
+      } else {
+        hidden_layer[row + h] = 0; // a unit that is off adds nothing
+      }
     }
     for (let k = 0; k < K; k++) scores[out + k] += b2[k];
   }
@@ -453,7 +449,11 @@ export function predict(params, X, n) {
 export function lossAndAccuracy(params, X, y, n) {
   if (n === 0) return [null, null];
   const { K } = paramShape(params);
-  const { scores } = forward(params, X, n);
+  return lossAndAccuracyOfScores(forward(params, X, n).scores, y, n, K);
+}
+
+/** `lossAndAccuracy` from the scores (n, K) of the points with labels y (n,), n > 0. */
+function lossAndAccuracyOfScores(scores, y, n, K) {
   let sum = 0;
   let right = 0;
   for (let i = 0; i < n; i++) {
@@ -476,7 +476,7 @@ export function deadUnits(params, X, n) {
   for (let i = 0; i < n; i++) {
     const x0 = X[2 * i];
     const x1 = X[2 * i + 1];
-    for (let h = 0; h < H; h++) if (dead[h] && x0 * W[h] + x1 * W[H + h] + b[h] > 0) dead[h] = 0;
+    for (let h = 0; h < H; h++) if (dead[h] && unitInput(x0, x1, W, b, H, h) > 0) dead[h] = 0;
   }
   return dead;
 }
@@ -492,19 +492,104 @@ export const GRID_SIZE = 100;
 export function classGrid(params, extent = EXTENT, G = GRID_SIZE) {
   const [xMin, xMax, yMin, yMax] = extent;
   const { K, H } = paramShape(params);
+  const { W, b, b2 } = params;
   const out = new Uint8Array(G * G);
-  const row = new Float64Array(2 * G);
-  const buffers = { scores: new Float64Array(G * K), hidden_layer: H === null ? null : new Float64Array(G * H) };
+  const xs = new Float64Array(G);
+  for (let j = 0; j < G; j++) xs[j] = xMin + ((j + 0.5) * (xMax - xMin)) / G;
+  const scores = new Float64Array(K);
+  const lines = H === null ? null : new RowLines(G, K);
   for (let i = 0; i < G; i++) {
-    const y = yMax - ((i + 0.5) * (yMax - yMin)) / G;
+    const x1 = yMax - ((i + 0.5) * (yMax - yMin)) / G;
+    if (H !== null) lines.fill(params, xs, x1);
     for (let j = 0; j < G; j++) {
-      row[2 * j] = xMin + ((j + 0.5) * (xMax - xMin)) / G;
-      row[2 * j + 1] = y;
+      for (let k = 0; k < K; k++) {
+        scores[k] = H === null
+          ? xs[j] * W[k] + x1 * W[K + k] + b[k]
+          : xs[j] * lines.slope[j * K + k] + lines.intercept[j * K + k] + b2[k];
+      }
+      out[i * G + j] = argmaxRow(scores, 0, K);
     }
-    const { scores } = forward(params, row, G, buffers);
-    for (let j = 0; j < G; j++) out[i * G + j] = argmaxRow(scores, j * K, K);
   }
   return out;
+}
+
+/**
+ * The network's scores along one row of the grid (height x1, columns at xs, ascending), without b2,
+ * as lines: score k at column j is x0 * slope[j, k] + intercept[j, k]. Along the row, hidden unit h's
+ * input x0 W[0, h] + (x1 W[1, h] + b[h]) only rises (W[0, h] >= 0) or only falls, so the unit is on over
+ * the columns from one to the end, or from the start to one; where it is on it adds x0 W[0, h] W2[h, k]
+ * + (x1 W[1, h] + b[h]) W2[h, k] to score k. Each column's slope and intercept are the sums over the
+ * units on there, gathered by running sums from the left (units on to the end) and from the right
+ * (units on from the start): nothing is subtracted, so where no unit is on the scores are b2 exactly.
+ * Which units are on is decided with the arithmetic of `forward`. Arrays (G, K), row-major.
+ */
+class RowLines {
+  constructor(G, K) {
+    this.G = G;
+    this.K = K;
+    this.slope = new Float64Array(G * K);
+    this.intercept = new Float64Array(G * K);
+    this.fromLeft = new Float64Array(2 * G * K); // at column j, the slope and intercept of units on from j
+    this.fromRight = new Float64Array(2 * G * K); // at column j, those of units on up to j
+  }
+
+  fill(params, xs, x1) {
+    const { G, K, fromLeft, fromRight } = this;
+    const { W, b, W2 } = params;
+    const H = b.length;
+    fromLeft.fill(0);
+    fromRight.fill(0);
+    for (let h = 0; h < H; h++) {
+      const rising = W[h] >= 0;
+      const at = switchColumn(xs, x1, W, b, H, h, rising); // rising: on from `at`; falling: on before `at`
+      if (rising ? at === G : at === 0) continue;
+      const [ends, column] = rising ? [fromLeft, at] : [fromRight, at - 1];
+      const c = x1 * W[H + h] + b[h];
+      for (let k = 0; k < K; k++) {
+        ends[2 * (column * K + k)] += W[h] * W2[h * K + k];
+        ends[2 * (column * K + k) + 1] += c * W2[h * K + k];
+      }
+    }
+    for (let k = 0; k < K; k++) {
+      let slope = 0;
+      let intercept = 0;
+      for (let j = G - 1; j >= 0; j--) {
+        slope += fromRight[2 * (j * K + k)];
+        intercept += fromRight[2 * (j * K + k) + 1];
+        this.slope[j * K + k] = slope;
+        this.intercept[j * K + k] = intercept;
+      }
+      slope = 0;
+      intercept = 0;
+      for (let j = 0; j < G; j++) {
+        slope += fromLeft[2 * (j * K + k)];
+        intercept += fromLeft[2 * (j * K + k) + 1];
+        this.slope[j * K + k] += slope;
+        this.intercept[j * K + k] += intercept;
+      }
+    }
+  }
+}
+
+/** Hidden unit h's input at the point (x0, x1), as `forward` computes it: x0 W[0, h] + x1 W[1, h] + b[h]. */
+function unitInput(x0, x1, W, b, H, h) {
+  return x0 * W[h] + x1 * W[H + h] + b[h];
+}
+
+/**
+ * The first column j of xs (ascending) where unit h is on (if `rising`) or off (if not), in the row at
+ * height x1; xs.length if none. Binary search: along the row the unit's input only rises (W[0, h] >= 0)
+ * or only falls, and so does its rounded value.
+ */
+function switchColumn(xs, x1, W, b, H, h, rising) {
+  let low = 0;
+  let high = xs.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if ((unitInput(xs[mid], x1, W, b, H, h) > 0) === rising) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /**
@@ -583,11 +668,16 @@ export function formatG(x, precision) {
 }
 
 export const BLOWUP_FACTOR = 10.0;
+const WEIGHTS = ["W", "W2"]; // the parameters under L2 (the linear classifier has no W2)
+const BIASES = ["b", "b2"];
+const PARAMETERS = [...WEIGHTS, ...BIASES];
 
 /**
  * Every array one training run writes into, and the parameters it trains (copies, updated in place).
  * X (n, 2), y (n,). hidden_layer (n, H), scores (n, K), probs (n, K): exp(scores), then dscores;
- * colsum (n,). grads: dW, db, dW2, db2, the gradients of the last `backward`.
+ * colsum (n,). grads: dW, db, dW2, db2, the gradients of the last `backward`. forwardDone: whether
+ * scores and hidden_layer hold the forward pass of the current params (`update` clears it; whoever
+ * changes params otherwise must clear it too).
  */
 export class Workspace {
   constructor(params, X, y, n) {
@@ -603,7 +693,22 @@ export class Workspace {
     this.probs = new Float64Array(n * K);
     this.colsum = new Float64Array(n);
     this.hidden_layer = H === null ? null : new Float64Array(n * H);
+    this.forwardDone = false;
   }
+}
+
+/** The forward pass over ws.X at ws.params into ws.scores and ws.hidden_layer, unless they hold it already. */
+export function forwardOnce(ws) {
+  if (ws.forwardDone) return;
+  forward(ws.params, ws.X, ws.n, ws);
+  ws.forwardDone = true;
+}
+
+/** `lossAndAccuracy` of the workspace's points at its parameters ([null, null] if n = 0). */
+export function workspaceLossAndAccuracy(ws) {
+  if (ws.n === 0) return [null, null];
+  forwardOnce(ws);
+  return lossAndAccuracyOfScores(ws.scores, ws.y, ws.n, ws.K);
 }
 
 function sumOfSquares(a) {
@@ -620,7 +725,7 @@ function sumOfSquares(a) {
  */
 export function loss(ws, reg) {
   const { n, K, y, scores, probs, colsum } = ws;
-  forward(ws.params, ws.X, n, ws);
+  forwardOnce(ws);
   let logSum = 0;
   let correct = 0;
   for (let i = 0; i < n; i++) {
@@ -668,22 +773,28 @@ export function backward(ws, scale) {
       dscores[at] = (probs[at] / colsum[i] - (k === y[i] ? 1 : 0)) * scale;
     }
   }
-  for (const g of Object.values(grads)) g.fill(0);
+  for (const key of PARAMETERS) grads[key]?.fill(0);
   if (H === null) {
     affineBackward(X, n, dscores, K, grads.W, grads.b);
     return;
   }
   const hidden_layer = ws.hidden_layer;
-  affineBackward(hidden_layer, n, dscores, K, grads.W2, grads.b2, H);
   const { W2 } = params;
-  const { W: dW, b: db } = grads;
-  for (let i = 0; i < n; i++) {
+  const { W: dW, b: db, W2: dW2, b2: db2 } = grads;
+  for (let i = 0; i < n; i++) { // row by row: point i's share of every gradient
     const x0 = X[2 * i];
     const x1 = X[2 * i + 1];
+    const row = i * H;
+    const o = i * K;
+    for (let k = 0; k < K; k++) db2[k] += dscores[o + k];
     for (let h = 0; h < H; h++) {
-      if (hidden_layer[i * H + h] === 0) continue; // the ReLU switch: no gradient through a unit that is off
+      const a = hidden_layer[row + h];
+      if (a === 0) continue; // the ReLU switch: a unit that is off adds nothing to dW2 and passes no gradient
       let dhidden = 0;
-      for (let k = 0; k < K; k++) dhidden += dscores[i * K + k] * W2[h * K + k];
+      for (let k = 0; k < K; k++) {
+        dW2[h * K + k] += a * dscores[o + k];
+        dhidden += dscores[o + k] * W2[h * K + k];
+      }
       dW[h] += x0 * dhidden;
       dW[H + h] += x1 * dhidden;
       db[h] += dhidden;
@@ -691,7 +802,7 @@ export function backward(ws, scale) {
   }
 }
 
-/** dW (D, M) += A.T dout and db (M,) += column sums of dout, for A (n, D), dout (n, M); rows of A that are 0 skipped. */
+/** dW (D, M) += A.T dout and db (M,) += column sums of dout, for A (n, D), dout (n, M); entries of A that are 0 skipped. */
 function affineBackward(A, n, dout, M, dW, db, D = 2) {
   for (let i = 0; i < n; i++) {
     const o = i * M;
@@ -707,15 +818,16 @@ function affineBackward(A, n, dout, M, dW, db, D = 2) {
 
 /** The update after `backward(ws, step_size / n)`: each weight W = W * (1 - step_size * reg) - dW; each bias b - db. */
 export function update(ws, stepSize, reg) {
+  const { params, grads } = ws;
   const decay = 1.0 - stepSize * reg; // the L2 gradient reg * W as a decay of the weights
-  for (const [key, p] of Object.entries(ws.params)) {
-    const g = ws.grads[key];
-    if (key === "W" || key === "W2") {
-      for (let i = 0; i < p.length; i++) p[i] = p[i] * decay - g[i];
-    } else {
-      for (let i = 0; i < p.length; i++) p[i] -= g[i];
-    }
+  for (const key of PARAMETERS) {
+    const p = params[key];
+    const g = grads[key];
+    if (p === undefined) continue;
+    const keep = WEIGHTS.includes(key) ? decay : 1.0; // biases are not decayed
+    for (let i = 0; i < p.length; i++) p[i] = p[i] * keep - g[i];
   }
+  ws.forwardDone = false;
 }
 
 /**
@@ -726,7 +838,7 @@ export function lossAndGrads(params, X, y, n, reg) {
   const ws = new Workspace(params, X, y, n);
   const value = loss(ws, reg);
   backward(ws, 1.0 / n);
-  for (const key of ["W", "W2"]) {
+  for (const key of WEIGHTS) {
     if (ws.grads[key] === undefined) continue;
     const p = ws.params[key];
     ws.grads[key].forEach((g, i, a) => (a[i] = g + reg * p[i]));
@@ -879,8 +991,8 @@ export class Session {
   }
 
   snapshot() {
-    const { train, heldOutPart } = this.data;
-    const [trainLoss, trainAccuracy] = lossAndAccuracy(this.params, train.X, train.y, train.n);
+    const { heldOutPart } = this.data;
+    const [trainLoss, trainAccuracy] = workspaceLossAndAccuracy(this.ws); // its forward pass serves the next iteration too
     const [heldOutLoss, heldOutAccuracy] = lossAndAccuracy(this.params, heldOutPart.X, heldOutPart.y, heldOutPart.n);
     return { iteration: this.iteration, trainLoss, heldOutLoss, trainAccuracy, heldOutAccuracy };
   }
@@ -1130,9 +1242,14 @@ export class LocalModel {
     for (const callback of [...(this.listeners.get(event) ?? [])]) callback(this, value);
   }
 
-  /** A message from the front end; answered later by one frame update (never inside this call). */
+  /**
+   * A message from the front end; answered later by one frame update (never inside this call). A
+   * microtask, not a timer: the front end asks for the next frame right after drawing, inside an
+   * animation frame, and the answer is made at once, ready for the next one, instead of waiting behind
+   * the page's painting for a timer's turn.
+   */
   send(msg) {
-    setTimeout(() => this.receive(msg), 0);
+    queueMicrotask(() => this.receive(msg));
   }
 
   // ------------------------------------------------------------------- what each message does
