@@ -1172,6 +1172,11 @@ export const MIN_FRAME_TRAIN_MS = 5;
 
 const finiteOrNull = (x) => (x !== null && Number.isFinite(x) ? x : null);
 
+/** A divergence as `str(helpers.train.Divergence)` says it: "training diverged at iteration N: <reason>". */
+export function divergenceText({ iteration, reason }) {
+  return `training diverged at iteration ${iteration}: ${reason}`;
+}
+
 /**
  * The playground's back end without a kernel: the six methods of an anywidget model (`get`, `set`,
  * `save_changes`, `on`, `off`, `send`) with a `Session` behind them.
@@ -1391,7 +1396,7 @@ export class LocalModel {
       num_iters: s.num_iters,
       hinges,
       dead_units: twoLayer ? dead.reduce((a, b) => a + b, 0) : null,
-      diverged: session.diverged === null ? null : session.diverged.reason,
+      diverged: session.diverged === null ? null : divergenceText(session.diverged),
       data_version: session.dataVersion,
     };
   }
