@@ -208,8 +208,8 @@ def chapter_playground(kwargs, still_alt):
     text = (f'<p>Here the notebook shows the playground. In this book it trains live on a page of its own, in '
             f'your browser: <a href="{html.escape(href)}">open the playground</a>'
             + (f" ({html.escape(said)})" if said else "") + "."
-            + (" It starts playing: pause it first to retrain for a fixed number of iterations, as this "
-               "chapter does." if said else "") + "</p>")
+            + (" It starts playing; to retrain for a fixed number of iterations, as this chapter does, pause "
+               "it, then change a setting." if said else "") + "</p>")
     if not said:
         text += (f'<p><a href="{html.escape(href)}"><img src="{STATIC}/{STILL}" '
                  f'alt="{html.escape(still_alt)}" width="416" height="416"></a></p>')

@@ -10,6 +10,8 @@
   var TOLERANCE = 1e-9; // a log setting's bounds, computed here and in Python, may differ in the last bit
   var SHORTENED = 2e-3; // how far 3 significant digits of a slider's position may lie from it
 
+  // what only the live playground needs (the ready links, the word that it plays by itself)
+  document.querySelectorAll(".pg-needs-js").forEach(function (el) { el.hidden = false; });
   var root = document.getElementById("playground");
   var note = document.querySelector(".pg-note");
   var data = JSON.parse(document.getElementById("pg-data").textContent);
@@ -22,7 +24,7 @@
   function boundsText(s) {
     if (s.kind === "log") return "between " + Math.pow(10, s.low) + " and " + Math.pow(10, s.high);
     if (s.high === null && s.positions.length) return "one of " + s.positions.join(", ");
-    if (s.high === null) return (s.integer ? "an integer" : "a number") + " from " + s.low;
+    if (s.high === null) return s.integer ? "an integer from " + s.low + " to " + MAX_SEED : "a number from " + s.low;
     return (s.integer ? "an integer" : "a number") + " from " + s.low + " to " + s.high;
   }
 
@@ -81,7 +83,7 @@
       }
       var s = byName[key];
       if (!s) {
-        ignored.push("“" + key + "” (no such setting; ignored)");
+        ignored.push("“" + key + "” (no such setting)");
         return;
       }
       var checked = checkValue(s, raw);

@@ -427,5 +427,5 @@ def status_text(session):
     if is_two_layer(session.params):
         dead = session.dead_units()
         parts.append(f"{int(dead.sum())} of {len(dead)} hidden units dead")
-    counts = f"{n_train} training and {n_held_out} held-out points"
+    counts = f"{n_train} training and {n_held_out} held-out point{'' if n_held_out == 1 else 's'}"
     return "; ".join(parts) + f". {counts} {where}"

@@ -194,6 +194,8 @@ def test_without_javascript_the_still_is_shown(opened):
     assert still.is_visible()
     assert still.evaluate("e => e.complete && e.naturalWidth > 0")
     assert "JavaScript" in page.locator(".pg-nojs").inner_text()
+    assert page.locator(".pg-presets").is_hidden(), "links that need the live playground are not offered"
+    assert "starts playing" not in page.locator("main").inner_text()
     assert not watch.problems(), watch.problems()
 
 

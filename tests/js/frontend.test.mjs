@@ -7,7 +7,7 @@ import { test } from "node:test";
 
 import {
   announcement, curveWithNow, describeSettings, fixed, formatG, formatValue, lossAxes, niceCeiling, plotLabel,
-  plotTitle, regionEdges, statusLine, ticks, withPosition,
+  plotTitle, pointCounts, readoutOf, regionEdges, statusLine, ticks, withPosition,
 } from "../../helpers/playground/static/playground.js";
 
 const TABLE = [
@@ -168,4 +168,15 @@ test("a value between a slider's positions becomes one, so that the readout show
   assert.equal(withPosition(steps, 0.1), steps);
   assert.equal(withPosition(steps, 0.1 * (1 + 1e-12)), steps); // the same position, computed another way
   assert.deepEqual(withPosition([0, 0.1, 0.2], 0.25), [0, 0.1, 0.2, 0.25]);
+});
+
+test("a readout shows a value between two positions to 3 digits, and a point count agrees with its number", () => {
+  const noise = { name: "noise", kind: "number", readout: ".1f", positions: [0, 0.1, 0.2, 0.3, 0.4] };
+  const share = { name: "held_out_share", kind: "number", readout: ".0%", positions: [0, 0.1, 0.2] };
+  assert.equal(readoutOf(noise, 0.3), "0.3");
+  assert.equal(readoutOf(noise, 0.35), "0.35");
+  assert.equal(readoutOf(share, 0.2), "20%");
+  assert.equal(readoutOf(share, 0.25), "25%");
+  assert.equal(pointCounts({ n_train: 240, n_held_out: 60 }), "240 training and 60 held-out points");
+  assert.equal(pointCounts({ n_train: 1, n_held_out: 1 }), "1 training and 1 held-out point");
 });

@@ -54,6 +54,13 @@ export function lossAxes({ losses, K, iteration, numIters, diverged }) {
   return { xMax, yMax };
 }
 
+/** A slider's readout: its setting's format, or 3 significant digits for a value between its positions
+ * (noise 0.35 would read "0.3" in the one-decimal format of noise's positions). */
+export function readoutOf(setting, value) {
+  if (setting.positions.some((p) => Math.abs(p - value) <= 1e-9 * Math.abs(value))) return formatValue(setting, value);
+  return /%$/.test(setting.readout || "") ? `${formatG(100 * value, 3)}%` : formatG(value, 3);
+}
+
 /** A slider's `positions` with `value` added in order, unless it is one of them already (to 1e-9 relative). */
 export function withPosition(positions, value) {
   if (positions.some((p) => Math.abs(p - value) <= 1e-9 * Math.abs(value))) return positions;
@@ -147,8 +154,7 @@ export function statusLine(frame, settings, table) {
     parts.push(`worse than guessing every class equally (ln ${frame.K} = ${fixed(chance, 3)})`);
   }
   if (frame.H !== null && frame.H !== undefined) parts.push(`${frame.dead_units} of ${frame.H} hidden units dead`);
-  const counts = `${frame.n_train} training and ${frame.n_held_out} held-out points`;
-  return `${parts.join("; ")}. ${counts} ${where}`;
+  return `${parts.join("; ")}. ${pointCounts(frame)} ${where}`;
 }
 
 /** The title over the decision regions. */
@@ -167,7 +173,12 @@ export function plotLabel(frame, table) {
   if (frame.n_held_out) {
     text += `, held-out loss ${fixed(frame.held_out_loss, 3)}, held-out accuracy ${fixed(frame.held_out_accuracy, 2)}`;
   }
-  return `${text}. ${frame.n_train} training and ${frame.n_held_out} held-out points.`;
+  return `${text}. ${pointCounts(frame)}.`;
+}
+
+/** "240 training and 60 held-out points" (the noun follows the last count). */
+export function pointCounts(frame) {
+  return `${frame.n_train} training and ${frame.n_held_out} held-out point${frame.n_held_out === 1 ? "" : "s"}`;
 }
 
 /** What the live region says: shorter than the status line, for a screen reader every few seconds. */
@@ -442,7 +453,7 @@ function render({ model, el }) {
       class: `pg-setting-${s.name}`, "data-setting": s.name, title: s.help });
     const readout = make("output", { class: "pg-readout", "for": inputId, "aria-hidden": "true" });
     const show = (i) => {
-      const text = formatValue(s, positions[i]);
+      const text = readoutOf(s, positions[i]);
       readout.textContent = text;
       input.setAttribute("aria-valuetext", text);
     };
