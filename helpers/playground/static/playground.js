@@ -57,13 +57,18 @@ export function lossAxes({ losses, K, iteration, numIters, diverged }) {
 /** A slider's readout: its setting's format, or 3 significant digits for a value between its positions
  * (noise 0.35 would read "0.3" in the one-decimal format of noise's positions). */
 export function readoutOf(setting, value) {
-  if (setting.positions.some((p) => Math.abs(p - value) <= 1e-9 * Math.abs(value))) return formatValue(setting, value);
+  if (isPosition(setting.positions, value)) return formatValue(setting, value);
   return /%$/.test(setting.readout || "") ? `${formatG(100 * value, 3)}%` : formatG(value, 3);
 }
 
-/** A slider's `positions` with `value` added in order, unless it is one of them already (to 1e-9 relative). */
+/** Whether `value` is one of a slider's `positions`, to 1e-9 relative (a position computed another way). */
+function isPosition(positions, value) {
+  return positions.some((p) => Math.abs(p - value) <= 1e-9 * Math.abs(value));
+}
+
+/** A slider's `positions` with `value` added in order, unless it is one of them already. */
 export function withPosition(positions, value) {
-  if (positions.some((p) => Math.abs(p - value) <= 1e-9 * Math.abs(value))) return positions;
+  if (isPosition(positions, value)) return positions;
   return [...positions, value].sort((a, b) => a - b);
 }
 
