@@ -128,7 +128,8 @@ test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) $(AXE_NPM)/.installed ## noteboo
 # nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE) and NumPy SIMD level this CPU can run, and with
 # one BLAS thread; prints what it ran, what OpenBLAS reported, and what it skipped and why
 # (tools/kernel_variants.py). KERNELS_ARGS=--skip-current leaves out this environment's own
-# configuration, where make test has just run nbval (CI).
+# configuration, where make test has just run nbval, and --skip-versions the kernels that
+# make test-versions runs its ends under (CI runs both).
 test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel this CPU runs
 	$(BIN)/python tools/kernel_variants.py $(KERNELS_ARGS)
 
@@ -304,6 +305,9 @@ clean-classroom: ## remove the classroom environment
 # value records one machine's rounding: a question about the numbers, answered by make test) and
 # the student edition's Run All (the solution notebooks run under nbval here, and the checks'
 # fallback to the helpers version is unit-tested for every exercise in tests/test_exercises.py).
+# Each end runs under one of the OpenBLAS kernels make test-kernels forces (--kernels: the oldest
+# versions under the oldest kernel, tools/versions.py says which), so that CI's make test-kernels
+# leaves those kernels out (--skip-versions) and still every kernel runs the notebooks once.
 VERSIONS := .venv-versions
 
 $(VERSIONS)/%/.installed: $(UV) pyproject.toml | $(VENV)/.installed
@@ -311,6 +315,6 @@ $(VERSIONS)/%/.installed: $(UV) pyproject.toml | $(VENV)/.installed
 	touch $@
 
 test-versions: $(VERSIONS)/oldest/.installed $(VERSIONS)/newest/.installed ## make test's pytest with the oldest and newest versions allowed
-	$(BIN)/python tools/versions.py test oldest newest -- $(TEST_ARGS) \
+	$(BIN)/python tools/versions.py test oldest newest --kernels -- $(TEST_ARGS) \
 	    --deselect tests/test_perturbed_notebooks.py::test_printed_values_survive_rounding_sized_perturbations \
 	    --deselect tests/test_student_edition.py::test_run_all_untouched_student_notebook

@@ -12,20 +12,23 @@ common.py explains why that matters), with repeated runs, interleaved, after one
   (b) helpers.train.train on the same task;
   (c) the linear classifier, 200 iterations, both;
   then the scaling table: time per iteration, page faults and peak memory at the sizes
-  of common.SIZES (the ones `make bench-peers` times, in the same order; more with
-  --scaling);
+  of common.SIZES (the ones `make bench-peers` times, in the same order and the same way;
+  more with --scaling), and the speed-up at each size again in --processes other processes
+  (the spread between processes, where `make bench-peers`' figures fall too);
+  where a step's time goes at those sizes: the NumPy calls, the products, the rest;
   (d) executing every notebooks/*.ipynb with nbclient (the whole series);
   (e) the playground: a frame while playing, and a slider release while paused (the kernel's side: training
       and the update sent to the browser, which draws it).
 
 Times are shown as the best run (median, worst); every ratio is of best times, as in
 `make bench-peers`.  It also checks that helpers reproduces the course code's losses and
-accuracies.  The last line is ``speedup vs course code: X.XXx``, the ratio of the best
-times of (a) and (b).
+accuracies.  The last line is ``speedup vs course code: X.XXx (rounds A-Bx)``, the ratio of the
+best times of (a) and (b), and the lowest and highest ratio of one round's two runs.
 
 Nothing here asserts a time: the machine this runs on may be busy.
 """
 import argparse
+import importlib
 import json
 import statistics
 import subprocess
@@ -64,23 +67,6 @@ def timed(fn):
     start = time.perf_counter()
     out = fn()
     return time.perf_counter() - start, out
-
-
-def interleaved(fns, repeats):
-    """Run each of ``fns`` once untimed, then time each ``repeats`` times, alternating between
-    them so that a busy spell of the machine hits all of them alike.
-
-    Returns (wall-time lists, minor-page-fault lists, last results), one entry per function.
-    """
-    for fn in fns:
-        fn()
-    walls, faults, results = [[] for _ in fns], [[] for _ in fns], [None] * len(fns)
-    for _ in range(repeats):
-        for k, fn in enumerate(fns):
-            t, f, results[k] = common.measure(fn)
-            walls[k].append(t)
-            faults[k].append(f)
-    return walls, faults, results
 
 
 def first_line(exc):
@@ -168,32 +154,37 @@ def bench_training(repeats):
     print("\nTraining loops: wall time per full run, best (median, worst); minor page faults per iteration")
     X, y, p_net = course.course_net_setup()
     iters = course.NET_ITERS
-    (t_course, t_helpers), (f_course, f_helpers), (base, ours) = interleaved(
+    course_stats, helpers_stats = common.interleaved(
         [lambda: course_net(X, y, p_net),
          lambda: train(p_net, X, y, step_size=course.STEP_SIZE, reg=course.REG,
                        num_iters=iters, record_every=course.NET_RECORD_EVERY)], repeats)
+    (t_course, f_course, base), (t_helpers, f_helpers, ours) = (
+        (st["times"], st["faults"], st["out"]) for st in (course_stats, helpers_stats))
     row(f"(a) course code, 2-layer, {iters} iterations", t_course,
         f"  {per_iteration_faults(f_course, t_course, iters):.1f} faults/it")
     row(f"(b) helpers.train, 2-layer, {iters} iterations", t_helpers,
-        f"  {per_iteration_faults(f_helpers, t_helpers, iters):.1f} faults/it  {min(t_course) / min(t_helpers):.2f}x")
+        f"  {per_iteration_faults(f_helpers, t_helpers, iters):.1f} faults/it  "
+        f"{common.speedup_text(t_course, t_helpers)}")
 
     # the opt-in single precision, for comparison (not part of the speed-up line)
-    (t32,), _, (ours32,) = interleaved([lambda: train(p_net, X, y, num_iters=iters,
+    (stats32,) = common.interleaved([lambda: train(p_net, X, y, num_iters=iters,
                                                    record_every=course.NET_RECORD_EVERY, dtype=np.float32)],
                                     max(1, repeats // 2))
+    t32, ours32 = stats32["times"], stats32["out"]
     worst32 = max(abs(loss - course.COURSE_NET_LOSSES[i]) for i, loss in ours32.loss_history)
     row("(b) helpers.train(..., dtype=np.float32), opt-in", t32,
         f"  {min(t_course) / min(t32):.2f}x  (losses off the course's "
         f"printout by up to {worst32:.1e}; accuracy {accuracy(ours32.params, X, y):.2f})")
 
     Xl, yl, p_lin = course.course_linear_setup()
-    (t_course_lin, t_helpers_lin), _, (base_lin, ours_lin) = interleaved(
-        [lambda: course_linear(Xl, yl, p_lin),
-         lambda: train(p_lin, Xl, yl, step_size=course.STEP_SIZE, reg=course.REG,
-                       num_iters=course.LINEAR_ITERS, record_every=course.LINEAR_RECORD_EVERY)], 4 * repeats)
+    (t_course_lin, base_lin), (t_helpers_lin, ours_lin) = (
+        (st["times"], st["out"]) for st in common.interleaved(
+            [lambda: course_linear(Xl, yl, p_lin),
+             lambda: train(p_lin, Xl, yl, step_size=course.STEP_SIZE, reg=course.REG,
+                           num_iters=course.LINEAR_ITERS, record_every=course.LINEAR_RECORD_EVERY)], 4 * repeats))
     row(f"(c) course code, linear, {course.LINEAR_ITERS} iterations", t_course_lin)
     row(f"(c) helpers.train, linear, {course.LINEAR_ITERS} iterations", t_helpers_lin,
-        f"  {min(t_course_lin) / min(t_helpers_lin):.2f}x")
+        f"  {common.speedup_text(t_course_lin, t_helpers_lin)}")
 
     print("\nAgreement with the course code:")
     compare("2-layer", base[0], ours, course_baseline.accuracy_two_layer(X, y, *base[1:]),
@@ -322,39 +313,136 @@ def peak_memory(fn):
     return peak
 
 
-def bench_scaling(full, repeats, course_size):
+def bench_scaling(full, repeats, course_size, processes):
     """Time per iteration and peak memory at common.SIZES, in their order; ``course_size`` holds the
-    times and faults of (a) and (b), which are that size's row."""
+    times and faults of (a) and (b), which are that size's row.  Then the speed-up at each size as
+    ``processes`` other processes measured it (common.speedups_in_another_kernel)."""
     sizes = dict(common.SIZES, **(FULL_SCALING if full else {}))
     print(f"\nScaling ({'full' if full else 'the sizes of make bench-peers; --scaling adds more'}): wall time per"
-          f" iteration, best of {repeats} interleaved runs after an untimed one ({common.load_now()}); minor page")
-    print("faults per iteration; peak memory NumPy held during a 2-iteration run (tracemalloc), inputs excluded:")
-    print(f"  {'N points':>9} {'H':>5} {'iters':>6} {'helpers/iter':>13} {'course/iter':>12} {'speedup':>8}"
+          f" iteration, best of {repeats} interleaved rounds after an untimed one ({common.load_now()});")
+    print("speed-up: the ratio of the best times, and in brackets the lowest and highest ratio within one round;"
+          " minor page\nfaults per iteration; peak memory NumPy held during a 2-iteration run (tracemalloc),"
+          " inputs excluded:")
+    print(f"  {'N points':>9} {'H':>5} {'iters':>6} {'helpers/iter':>13} {'course/iter':>12} {'speed-up (rounds)':>22}"
           f" {'faults/it h, c':>15} {'helpers peak':>13} {'course peak':>12} {'helpers B/(N(H+1))':>19}")
     for (n, h), iters in sizes.items():
         X, y, p = common.task(n, h)
         if (n, h) == common.COURSE_SIZE:
             (t_course, f_course), (t_helpers, f_helpers) = course_size["course"], course_size["helpers"]
         else:
-            (t_course, t_helpers), (f_course, f_helpers), _ = interleaved(
-                [lambda: common.course_run(X, y, p, iters), lambda: common.helpers_run(X, y, p, iters)], repeats)
+            (t_course, f_course), (t_helpers, f_helpers) = ((st["times"], st["faults"]) for st in common.interleaved(
+                [lambda: common.course_run(X, y, p, iters), lambda: common.helpers_run(X, y, p, iters)], repeats))
         peak = peak_memory(lambda: common.helpers_run(X, y, p, 2))
         peak_course = peak_memory(lambda: common.course_run(X, y, p, 2))
         ours, theirs = min(t_helpers) / iters, min(t_course) / iters
         faults = (f"{per_iteration_faults(f_helpers, t_helpers, iters):.1f}, "
                   f"{per_iteration_faults(f_course, t_course, iters):.1f}")
         print(f"  {len(X):>9} {h:>5} {iters:>6} {ours * 1e6:>10.1f} us {theirs * 1e6:>9.1f} us "
-              f"{theirs / ours:>7.2f}x {faults:>15} {peak / 2**20:>9.1f} MiB {peak_course / 2**20:>8.1f} MiB "
-              f"{peak / (len(X) * (h + 1)):>19.1f}")
+              f"{common.speedup_text(t_course, t_helpers):>22} {faults:>15} {peak / 2**20:>9.1f} MiB "
+              f"{peak_course / 2**20:>8.1f} MiB {peak / (len(X) * (h + 1)):>19.1f}")
     print("  (a constant last column: memory grows in proportion to N x H, the size of the hidden layer;"
           " no N x N arrays)")
+    if processes:
+        print(f"\nThe same speed-ups in {processes} other processes, each timing every size as above"
+              f" ({common.load_now()}): the spread between processes, which `make bench-peers` falls in too:")
+        others = [common.speedups_in_another_kernel(repeats) for _ in range(processes)]
+        for (n, h) in common.SIZES:
+            ratios = [other[n, h] for other in others]
+            print(f"  N = {n:>6}, H = {h:>5}: {min(ratios):.2f}x to {max(ratios):.2f}x "
+                  f"({', '.join(f'{r:.2f}' for r in ratios)})")
+        print(f"  ({common.load_now()})")
+
+
+# --------------------------------------------------------------------------- where the time goes
+
+def numpy_calls_per_step():
+    """The NumPy calls one step of helpers.train's network makes, counted in its source: each call of an
+    ``np.`` function and each in-place operator (``a *= b`` is one ufunc call), in the functions a step runs."""
+    import ast
+    import inspect
+    import textwrap
+
+    t = importlib.import_module("helpers.train")  # the module: helpers.train is also the function's name
+
+    def from_np(func):
+        while isinstance(func, ast.Attribute):
+            func = func.value
+        return isinstance(func, ast.Name) and func.id == "np"
+
+    count = 0
+    for fn in (t.two_layer_loss, t._softmax_data_loss, t._dscores, t.two_layer_step, t.update):
+        for node in ast.walk(ast.parse(textwrap.dedent(inspect.getsource(fn)))):
+            count += isinstance(node, ast.AugAssign) or (isinstance(node, ast.Call) and from_np(node.func))
+    return count
+
+
+class _NoProducts:
+    """NumPy, but for ``matmul``, which leaves its output as it is: helpers.train's step without its products."""
+
+    def __getattr__(self, name):
+        return getattr(np, name)
+
+    @staticmethod
+    def matmul(a, b, out):
+        return out
+
+
+def step_parts(n, h, steps):
+    """Seconds per step of helpers.train's network at N = n, H = h: the whole step, and the step without
+    its five matrix products (NumPy's matmul made a no-op in helpers.train for the run; the arrays keep
+    the values of a real step before, so nothing else changes its work)."""
+    t = importlib.import_module("helpers.train")
+
+    X, y, p = common.task(n, h)
+    ws = t.Workspace(p, X, y, 3, step_size=course.STEP_SIZE, reg=course.REG, dtype=np.float64)
+
+    def run():
+        for _ in range(steps):
+            t.two_layer_loss(ws)
+            t.two_layer_step(ws)
+
+    whole = min(timed(run)[0] for _ in range(3)) / steps
+    real_np, t.np = t.np, _NoProducts()
+    try:
+        rest = min(timed(run)[0] for _ in range(3)) / steps
+    finally:
+        t.np = real_np
+    return whole, rest
+
+
+def bench_limits():
+    """Where a step of helpers.train's network spends its time, at the sizes of common.SIZES: the five
+    products (their floating-point operations and rate), the rest (elementwise passes over the (H, n)
+    hidden layer and reductions: memory traffic), and the cost of the NumPy calls themselves."""
+    calls = numpy_calls_per_step()
+    fixed, _ = step_parts(3, 1, 20000)
+    print(f"\nWhere a step of helpers.train's network goes ({common.load_now()}): {calls} NumPy calls a step"
+          f" (counted in helpers/train.py); a step at N = 3, H = 1, where the arrays are a few numbers, takes"
+          f" {fixed * 1e6:.1f} us: the calls' own cost. Products: the five matrix products, 2 n ((D+1) H + K (H+1))"
+          " x 2 + 2 n H K floating-point operations; the rest: the step with NumPy's matmul made a no-op (its"
+          " passes over the (H, n) hidden layer, 8 bytes an entry, and the reductions), best of 3 runs:")
+    print(f"  {'N':>6} {'H':>5} {'step':>10} {'products':>10} {'MFLOP':>7} {'GFLOP/s':>8} {'the rest':>10}"
+          f" {'hidden layer':>13} {'calls / step':>13}")
+    D, K = 2, 3
+    for (n, h), iters in common.SIZES.items():
+        whole, rest = step_parts(n, h, max(3, iters // 5))
+        flops = 2 * n * ((D + 1) * h + K * (h + 1)) * 2 + 2 * n * h * K
+        products = max(whole - rest, 1e-12)
+        print(f"  {n:>6} {h:>5} {whole * 1e6:>7.1f} us {products * 1e6:>7.1f} us {flops / 1e6:>7.2f} "
+              f"{flops / products / 1e9:>8.1f} {rest * 1e6:>7.1f} us {8 * h * n / 1e6:>9.2f} MB "
+              f"{fixed / whole:>12.0%}")
+    print("  calls / step: the share of the step that the calls' own cost would take (a step at N = 3, H = 1).")
 
 
 # --------------------------------------------------------------------------- main
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs of each training benchmark (default 5)")
+    parser.add_argument("--repeats", type=int, default=common.REPEATS,
+                        help=f"timed rounds of each training benchmark (default {common.REPEATS}, as make bench-peers)")
+    parser.add_argument("--processes", type=int, default=3,
+                        help="other processes that time the speed-up at every size again, for the spread between"
+                             " processes (default 3; 0: none)")
     parser.add_argument("--notebook-repeats", type=int, default=1, help="runs of the notebook series (default 1)")
     parser.add_argument("--scaling", action="store_true",
                         help="the full scaling table (N up to 300000, H up to 1000 at N = 30000; about 1 min more)")
@@ -371,7 +459,8 @@ def main(argv=None):
         print("  " + line)
     bench_allocator(max(2, args.repeats // 2))
     course_size = bench_training(args.repeats)
-    bench_scaling(args.scaling, max(2, args.repeats // 2), course_size)
+    bench_scaling(args.scaling, args.repeats, course_size, args.processes)
+    bench_limits()
     if args.skip_notebooks or args.only_loops:
         print("\nNotebook series: skipped")
     else:
@@ -380,7 +469,7 @@ def main(argv=None):
         bench_playground(frames=30, changes=8)
     print(f"\ntotal benchmark time {time.perf_counter() - start:.0f} s; {common.load_now()}")
     (t_course, _), (t_helpers, _) = course_size["course"], course_size["helpers"]
-    print(f"speedup vs course code: {min(t_course) / min(t_helpers):.2f}x")
+    print(f"speedup vs course code: {common.speedup_text(t_course, t_helpers)}")
 
 
 if __name__ == "__main__":

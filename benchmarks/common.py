@@ -126,6 +126,59 @@ def measure(fn):
     return seconds, minor_faults() - faults, out
 
 
+# Timed rounds at every size, in both benchmarks (their --repeats); the best of them is shown.  A
+# product spread over OpenBLAS's two threads waits for the slower thread, and on a shared machine
+# a core can be slowed for seconds at a time, so that a few runs in a row take twice as long while
+# the same runs on one thread do not: the rounds' spread of ratios is printed beside each best.
+REPEATS = 5
+
+
+def interleaved(fns, repeats=REPEATS, slow=float("inf"), before_round=None):
+    """Run each of ``fns`` once untimed, then ``repeats`` rounds that run each once, in turn, so that a
+    busy spell of the machine hits all of them alike.  The untimed run does the first calls' work
+    (imports, compiling, the heap growing to this size).
+
+    slow : a function whose untimed run takes longer than this many seconds is not run again, and
+        that run is its only time.
+    before_round : called with the round's number (0, 1, ...) before each timed round.
+    Returns one dict per function: ``times`` and ``faults`` (minor page faults), one entry per
+    timed run; ``out``, its last result; ``error``, the exception that stopped it, or None.
+    """
+    stats = [{"times": [], "faults": [], "out": None, "error": None, "untimed": 0.0} for _ in fns]
+    for rnd in range(-1, repeats):
+        if rnd >= 0 and before_round:
+            before_round(rnd)
+        for fn, stat in zip(fns, stats):
+            if stat["error"] or (rnd >= 0 and stat["untimed"] > slow):
+                continue
+            try:
+                seconds, faults, stat["out"] = measure(fn)
+            except Exception as exc:  # a peer that fails is reported, the others go on
+                stat["error"] = exc
+                continue
+            if rnd < 0:
+                stat["untimed"] = seconds
+            if rnd >= 0 or seconds > slow:
+                stat["times"].append(seconds)
+                stat["faults"].append(faults)
+    return stats
+
+
+def speedup(reference_times, times):
+    """How many times faster than the reference: the ratio of the best times, and the lowest and
+    highest ratio of one round's two runs (the machine's noise, as this run saw it).
+
+    Returns (best ratio, lowest round's ratio, highest round's ratio)."""
+    rounds = [r / t for r, t in zip(reference_times, times)]
+    return min(reference_times) / min(times), min(rounds, default=float("nan")), max(rounds, default=float("nan"))
+
+
+def speedup_text(reference_times, times):
+    """``speedup`` as text: '3.10x (rounds 2.95-3.20x)'."""
+    best, low, high = speedup(reference_times, times)
+    return f"{best:.2f}x (rounds {low:.2f}-{high:.2f}x)"
+
+
 def enter_kernel_state():
     """Bring this process's allocator to where a learner's notebook kernel has it; call it before
     anything is timed.  Returns a line that says what was done.
@@ -185,6 +238,32 @@ def _run_fresh(num_iters):
     print(json.dumps(out))
 
 
+def speedups_in_another_kernel(repeats=REPEATS):
+    """The speed-up of helpers.train over the course's code at every size of SIZES, timed as both
+    benchmarks time it (``enter_kernel_state``, then ``interleaved``), in a new process.
+
+    The same code in another process of the same program can run at another speed: where the
+    allocator puts the course's fresh arrays differs from process to process (no page faults in
+    either), and so does the ratio, by more than the rounds of one process show.  Timing it in a
+    few processes shows that spread.  Returns ``{(N, H): best ratio}``.
+    """
+    proc = subprocess.run([sys.executable, __file__, "--speedups", str(repeats)], capture_output=True, text=True,
+                          check=True)
+    return {tuple(size): ratio for size, ratio in json.loads(proc.stdout.splitlines()[-1])}
+
+
+def _run_speedups(repeats):
+    """The child of ``speedups_in_another_kernel``."""
+    enter_kernel_state()
+    out = []
+    for (n, h), iters in SIZES.items():
+        X, y, p = task(n, h)
+        course_stats, helpers_stats = interleaved([lambda: course_run(X, y, p, iters),  # noqa: B023
+                                                   lambda: helpers_run(X, y, p, iters)], repeats)  # noqa: B023
+        out.append(((n, h), speedup(course_stats["times"], helpers_stats["times"])[0]))
+    print(json.dumps(out))
+
+
 # --------------------------------------------------------------------------- the machine
 
 def machine_report():
@@ -216,3 +295,5 @@ def load_now():
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--fresh"]:
     _run_fresh(int(sys.argv[2]))
+elif __name__ == "__main__" and sys.argv[1:2] == ["--speedups"]:
+    _run_speedups(int(sys.argv[2]))

@@ -246,7 +246,8 @@ def blas_report():
 # --------------------------------------------------------------------------- one size
 
 def time_size(size, iters, repeats, slow, fresh_repeats=0):
-    """Every peer at one size: a warm-up run each, then ``repeats`` interleaved rounds.
+    """Every peer at one size: an untimed run each, then ``repeats`` interleaved rounds
+    (common.interleaved, as `make bench`).
 
     fresh_repeats : also time the course's code that many times in a fresh interpreter
         (common.fresh_interpreter), one per round.
@@ -261,26 +262,17 @@ def time_size(size, iters, repeats, slow, fresh_repeats=0):
         except Exception as exc:  # ImportError, or a library that cannot start here
             skipped.append((name, first_line(exc)))
             continue
-        peers.append({"name": name, "run": run, "note": note, "times": [], "faults": [], "out": None})
+        peers.append({"name": name, "run": run, "note": note})
 
-    for rep in range(-1, repeats):  # round -1 warms up: JAX compiles, the heap grows to this size
-        if 0 <= rep < fresh_repeats:
+    def fresh_round(rnd):
+        if rnd < fresh_repeats:
             fresh.append(common.fresh_interpreter(iters)["course"])
-        for peer in peers:
-            if peer.get("error") or (rep >= 0 and peer["warm_up"] > slow):
-                continue
-            try:
-                seconds, faults, peer["out"] = common.measure(peer["run"])
-            except Exception as exc:
-                peer["error"] = first_line(exc)
-                continue
-            if rep < 0:
-                peer["warm_up"] = seconds
-            if rep >= 0 or seconds > slow:  # a slow peer's untimed run is its only one
-                peer["times"].append(seconds)
-                peer["faults"].append(faults)
-    for peer in peers:
-        if peer.get("error"):
+
+    stats = common.interleaved([peer["run"] for peer in peers], repeats, slow=slow, before_round=fresh_round)
+    for peer, stat in zip(peers, stats):
+        peer.update(stat)
+        if stat["error"]:
+            peer["error"] = first_line(stat["error"])
             continue
         peer["loss"] = course_loss(X, y, *peer["out"])
         peer["acc"] = course_accuracy(X, y, *peer["out"])
@@ -290,18 +282,18 @@ def time_size(size, iters, repeats, slow, fresh_repeats=0):
 
 
 def print_size(size, iters, peers, skipped, fresh):
-    """The table of one size; returns {name: best seconds} of the peers that ran."""
-    (n, h), best = size, {}
+    """The table of one size; returns {name: timed runs' seconds} of the peers that ran."""
+    (n, h), runs = size, {}
     print(f"\nN = {n} points, H = {h}: {iters} iterations; {common.load_now()}")
     print(f"  {'':47s} {'best':>9s} {'runs':>4s} {'faults/it':>9s} {'loss':>10s} {'acc':>5s} "
-          f"{'vs course':>9s}  same network")
+          f"{'vs course (rounds)':>22s}  same network")
     reference = next((p for p in peers if p["name"] == COURSE and not p.get("error")), None)
     for peer in peers:
         if peer.get("error"):
             print(f"  {peer['name']:47s} failed: {peer['error']}")
             continue
         k = int(np.argmin(peer["times"]))
-        best[peer["name"]] = peer["times"][k]
+        runs[peer["name"]] = peer["times"]
         if peer["name"] == OWN_INIT:
             same = "- (its own init)"
         elif reference is None:
@@ -310,9 +302,9 @@ def print_size(size, iters, peers, skipped, fresh):
             rel = abs(peer["check_loss"] - reference["check_loss"]) / reference["check_loss"]
             weights = max(np.max(np.abs(np.ravel(a) - np.ravel(b))) for a, b in zip(peer["check"], reference["check"]))
             same = f"{'yes' if rel <= SAME_NETWORK_RTOL else 'NO'} ({rel:.0e}; weights {weights:.0e})"
-        ratio = best.get(COURSE, float("nan")) / best[peer["name"]]
-        print(f"  {peer['name']:47s} {best[peer['name']]:8.3f}s {len(peer['times']):4d} "
-              f"{peer['faults'][k] / iters:9.1f} {peer['loss']:10.6f} {peer['acc']:5.2f} {ratio:8.2f}x  {same}"
+        ratio = common.speedup_text(runs[COURSE], peer["times"]) if COURSE in runs else "?"
+        print(f"  {peer['name']:47s} {peer['times'][k]:8.3f}s {len(peer['times']):4d} "
+              f"{peer['faults'][k] / iters:9.1f} {peer['loss']:10.6f} {peer['acc']:5.2f} {ratio:>22s}  {same}"
               + (f"   [{peer['note']}]" if peer["note"] else ""))
     for name, reason in skipped:
         print(f"  {name:47s} skipped: {reason}")
@@ -320,14 +312,15 @@ def print_size(size, iters, peers, skipped, fresh):
         seconds, faults = min(fresh)
         print(f"  {COURSE[:11] + ', in a fresh interpreter':47s} {seconds:8.3f}s {len(fresh):4d} "
               f"{faults / iters:9.1f}   (NumPy and helpers imported only: glibc's thresholds not yet raised)")
-    return best
+    return runs
 
 
 # --------------------------------------------------------------------------- main
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each peer; the best is shown (default 3)")
+    parser.add_argument("--repeats", type=int, default=common.REPEATS,
+                        help=f"timed rounds of each peer; the best is shown (default {common.REPEATS}, as make bench)")
     parser.add_argument("--slow", type=float, default=30.0,
                         help="a peer whose untimed run takes longer than this many seconds is not run again: "
                              "that run's time is shown")
@@ -340,7 +333,7 @@ def main(argv=None):
     for line in common.machine_report() + [allocator]:
         print("  " + line)
     print(f"task: spiral, 3 classes, step {STEP}, reg {REG}, float64, full batch; best of {args.repeats} "
-          "interleaved runs after an untimed one")
+          "interleaved rounds after an untimed one")
 
     sizes = {common.COURSE_SIZE: common.SIZES[common.COURSE_SIZE]} if args.course_size_only else common.SIZES
     summary = []
@@ -355,7 +348,8 @@ def main(argv=None):
 
     print("\n  loss: the course's loss formula on each one's final weights; acc: training accuracy;\n"
           "  faults/it: minor page faults per iteration of the best run (the allocator handing memory back);\n"
-          "  vs course: the course code's best time / this one's, from this run (> 1 is faster);\n"
+          "  vs course: the course code's best time / this one's, from this run (> 1 is faster); in brackets\n"
+          "  the lowest and highest ratio of the two runs in one round, the machine's noise as this run saw it;\n"
           f"  same network: started from the course's numbers, after {CHECK_ITERS} iterations its loss equals\n"
           f"  the course code's to {SAME_NETWORK_RTOL:g} relative (in brackets: that difference, and the largest\n"
           "  difference of a weight). Over thousands of iterations rounding differences grow, as between two\n"
@@ -367,16 +361,20 @@ def main(argv=None):
 
     nan = float("nan")
     print(f"\nSummary, best times from the tables above ({common.load_now()}):")
-    print(f"  {'N':>6s} {'H':>5s} {'iters':>6s} {'course':>9s} {'helpers':>9s} {'1 thread':>9s}  {'fastest peer':47s} "
-          f"{'its time':>9s} {'helpers vs it':>13s} {'1 thread vs it':>14s}")
-    for (n, h), iters, best in summary:
+    print(f"  {'N':>6s} {'H':>5s} {'iters':>6s} {'course':>9s} {'helpers':>9s} {'helpers vs course (rounds)':>27s} "
+          f"{'1 thread':>9s}  {'fastest peer':47s} {'its time':>9s} {'helpers vs it':>13s} {'1 thread vs it':>14s}")
+    for (n, h), iters, runs in summary:
+        best = {name: min(times) for name, times in runs.items()}
         others = {k: v for k, v in best.items() if k != COURSE and not k.startswith(HELPERS)}
         fastest = min(others, key=others.get) if others else None
         theirs, mine, mine_1 = others.get(fastest, nan), best.get(HELPERS, nan), best.get(HELPERS_1, nan)
-        print(f"  {n:>6d} {h:>5d} {iters:>6d} {best.get(COURSE, nan):8.3f}s {mine:8.3f}s {mine_1:8.3f}s  "
-              f"{fastest or '(none ran)':47s} {theirs:8.3f}s {theirs / mine:12.2f}x {theirs / mine_1:13.2f}x")
-    print("  helpers vs it: the fastest peer's time / helpers.train's (> 1: helpers.train is faster); 1 thread:\n"
-          "  helpers.train with NumPy's OpenBLAS on one thread (as with OPENBLAS_NUM_THREADS=1).")
+        vs_course = common.speedup_text(runs[COURSE], runs[HELPERS]) if COURSE in runs and HELPERS in runs else "?"
+        print(f"  {n:>6d} {h:>5d} {iters:>6d} {best.get(COURSE, nan):8.3f}s {mine:8.3f}s {vs_course:>27s} "
+              f"{mine_1:8.3f}s  {fastest or '(none ran)':47s} {theirs:8.3f}s {theirs / mine:12.2f}x "
+              f"{theirs / mine_1:13.2f}x")
+    print("  helpers vs course: as make bench's scaling table prints it, from this run; helpers vs it: the\n"
+          "  fastest peer's time / helpers.train's (> 1: helpers.train is faster); 1 thread: helpers.train\n"
+          "  with NumPy's OpenBLAS on one thread (as with OPENBLAS_NUM_THREADS=1).")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Re-execute the notebooks under every BLAS kernel and SIMD level this CPU can run.
 
-    python tools/kernel_variants.py [--jobs 2] [--plan] [--skip-current]      (make test-kernels)
+    python tools/kernel_variants.py [--jobs 2] [--plan] [--skip-current] [--skip-versions]   (make test-kernels)
 
 The saved outputs of the notebooks come from one machine. A learner's NumPy may
 run other OpenBLAS kernels, or fewer SIMD instructions, and round differently.
@@ -29,6 +29,12 @@ With --skip-current, the variant whose configuration (kernel, thread count,
 SIMD targets) is the caller's own is skipped, as "already run by make test":
 CI calls this right after `make test`, in the same environment, and make test's
 nbval has just run every notebook in that configuration.
+
+With --skip-versions, the forced kernels that make test-versions runs the oldest
+and the newest versions under (``for_version_ends``: the first two, Prescott and
+Sandybridge on a CPU with AVX) are skipped: CI runs make test-versions too, whose
+pytest runs every notebook under them, after a probe with that environment's own
+NumPy has checked that OpenBLAS took the kernel.
 
 Before a variant is trusted, a probe process with the same environment asks the
 OpenBLAS library that NumPy loaded (ctypes, ``*openblas_get_corename*`` and
@@ -172,6 +178,22 @@ def plan(cpuinfo_text, machine, blas="scipy-openblas", simd_enabled=(), simd_bas
         skipped.append(("NumPy baseline SIMD",
                         f"no dispatched SIMD target is enabled on this CPU: native already runs {base}"))
     return chosen, skipped
+
+
+def plan_here(native, cpuinfo_text=None):
+    """plan() for this machine: ``native`` is the probe of NumPy's own configuration here, cpuinfo_text
+    /proc/cpuinfo's text (read if None)."""
+    blas = native.get("blas") or ("openblas" if native.get("kernel") else None)
+    return plan(read_cpuinfo() if cpuinfo_text is None else cpuinfo_text, platform.machine(), blas,
+                native.get("simd_enabled", ()), native.get("simd_baseline", ()))
+
+
+def for_version_ends(variants, ends):
+    """``{end: Variant}``: the variants that force an OpenBLAS kernel, in plan()'s order (the oldest
+    kernels first), one for each of ``ends``.  make test-versions runs each end of the versions under
+    its kernel, so that CI's make test-kernels (--skip-versions) need not run that kernel again: each
+    kernel still runs every notebook that can depend on rounding once."""
+    return dict(zip(ends, [v for v in variants if v.coretype]))
 
 
 # Runs in a child process with a variant's environment: what NumPy and the
@@ -408,6 +430,8 @@ def main(argv=None):
     ap.add_argument("--plan", action="store_true", help="decide and verify the variants, run nothing")
     ap.add_argument("--skip-current", action="store_true",
                     help="skip the variant that is this environment's own configuration (make test just ran it)")
+    ap.add_argument("--skip-versions", action="store_true",
+                    help="skip the kernels that make test-versions runs its two ends under (CI runs both)")
     ap.add_argument("pytest_args", nargs="*", help="passed on to pytest after --")
     args = ap.parse_args(argv)
     start = time.monotonic()
@@ -421,9 +445,13 @@ def main(argv=None):
     cpuinfo = read_cpuinfo()
     model = next((line.split(":", 1)[1].strip() for line in (cpuinfo or "").splitlines()
                   if line.startswith("model name")), machine)
-    blas = native.get("blas") or ("openblas" if native.get("kernel") else None)
-    variants, skipped = plan(cpuinfo, machine, blas,
-                             native.get("simd_enabled", ()), native.get("simd_baseline", ()))
+    variants, skipped = plan_here(native, cpuinfo)
+    if args.skip_versions:
+        import versions  # tools/versions.py, which imports this module: so not at the top
+        moved = for_version_ends(variants, versions.ENDS)
+        variants = [v for v in variants if v not in moved.values()]
+        skipped += [(v.name, f"run by make test-versions: the {end} versions' pytest runs under it")
+                    for end, v in moved.items()]
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
         probes = list(pool.map(lambda v: probe(v.env(base_env)), variants))
     already_run = {}

@@ -1,7 +1,7 @@
 """Try both ends of the versions pyproject.toml allows: make test's pytest with the oldest and the newest.
 
     python tools/versions.py install oldest|newest --uv UV      (make test-versions, first)
-    python tools/versions.py test oldest newest -- PYTEST_ARGS   (make test-versions, then)
+    python tools/versions.py test oldest newest [--kernels] -- PYTEST_ARGS   (make test-versions, then)
 
 pyproject.toml promises Python >= 3.10 and a lower bound for every dependency (NumPy >= 2.0,
 Matplotlib >= 3.8, ipywidgets >= 8.0, JupyterLab >= 4.0, ...), and environment.yml repeats them for
@@ -21,6 +21,13 @@ among them, the oldest found is used and the output says so.
 ``test`` runs pytest with the arguments given (make test's) in each environment, and prints what each
 got and how it went. make test-versions leaves out two sets of notebook runs (the Makefile says why):
 how each notebook runs and prints under these versions is what nbval checks here, once per notebook.
+
+With ``--kernels`` (make test-versions) each end runs under one of the OpenBLAS kernels that
+tools/kernel_variants.py forces on this CPU, the oldest first (``for_version_ends``: Prescott for the
+oldest versions, Sandybridge for the newest, on an x86 CPU with AVX): each run then also checks that
+kernel, and CI's make test-kernels (``--skip-versions``) does not run it again. A probe with the
+end's own NumPy checks that OpenBLAS took the kernel, as make test-kernels does; where it did not,
+the end fails. Where no kernel can be forced (not OpenBLAS, not x86), the ends run as they are.
 """
 import argparse
 import glob
@@ -134,22 +141,58 @@ def install(end, uv):
     print(f"test-versions: installed {describe(end, venv / 'bin' / 'python')}")
 
 
-def test(ends, pytest_args):
-    """make test's pytest in each end's environment; returns 0 if all passed."""
+def kernel_envs(ends):
+    """``{end: (environment, what it runs under)}`` for --kernels: each end's forced OpenBLAS kernel
+    (kernel_variants.for_version_ends), checked by a probe with the end's own NumPy.  An end whose
+    kernel did not take effect gets ``(None, why)``; with no kernel to force, the environment as it is."""
+    import kernel_variants as kv  # tools/kernel_variants.py
+
+    native = kv.probe(dict(os.environ))
+    variants, _ = kv.plan_here(native) if "error" not in native else ([], [])
+    assigned = kv.for_version_ends(variants, ends)
+    out = {}
+    for end in ends:
+        variant = assigned.get(end)
+        if variant is None:
+            out[end] = (dict(os.environ), "no OpenBLAS kernel to force on this machine: as it is")
+            continue
+        env = variant.env(dict(os.environ))
+        info = kv.probe(env, python=str(VENVS / end / "bin" / "python"))
+        _, _, broken = kv.verify([variant], [info])
+        if not broken and kv.kernel_name(info.get("kernel")) != variant.coretype:
+            broken = [(variant.name, f"OpenBLAS runs {kv.kernel_label(info.get('kernel'))} instead")]
+        if broken:  # make test-kernels --skip-versions counts on this kernel having run: so the end fails
+            out[end] = (None, f"{variant.describe()} did not take effect: {broken[0][1]}")
+        else:
+            out[end] = (env, f"{variant.describe()}: OpenBLAS {info.get('blas_version') or ''} reports "
+                             f"{kv.kernel_label(info.get('kernel'))}, {info.get('threads')} threads")
+    return out
+
+
+def test(ends, pytest_args, kernels=False):
+    """make test's pytest in each end's environment (under its kernel, with ``kernels``); returns 0 if all passed."""
     rows, status = [], 0
+    envs = kernel_envs(ends) if kernels else {end: (dict(os.environ), None) for end in ends}
     for end in ends:
         python = VENVS / end / "bin" / "python"
+        env, under = envs[end]
         print(f"---------------- test-versions: {describe(end, python)}", flush=True)
         note = (VENVS / end / "note.txt").read_text()
         if note:
             print(f"test-versions: NOTE: {note}")
+        if under:
+            print(f"test-versions: {end} under {under}", flush=True)
+        if env is None:
+            rows.append((end, f"FAILED: not run, {under}", "0 s"))
+            status = 1
+            continue
         start = time.monotonic()
         done = subprocess.run([str(python), "-m", "pytest", "-p", "no:cacheprovider", *pytest_args], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         print(done.stdout, end="", flush=True)
         summary = re.findall(r"^=+ (.*) in [\d.]+s.*=+$", done.stdout, re.M)
-        rows.append((end, summary[-1] if summary else f"pytest exited {done.returncode}",
-                     f"{time.monotonic() - start:.0f} s"))
+        rows.append((end, (summary[-1] if summary else f"pytest exited {done.returncode}")
+                     + (f"; under {under}" if under else ""), f"{time.monotonic() - start:.0f} s"))
         status = status or done.returncode
     print("\ntest-versions:")
     for end, result, seconds in rows:
@@ -166,6 +209,8 @@ def main(argv=None):
     parser.add_argument("action", choices=("install", "test"))
     parser.add_argument("ends", nargs="+", choices=ENDS)
     parser.add_argument("--uv", help="the uv to install with (install)")
+    parser.add_argument("--kernels", action="store_true",
+                        help="test: each end under one of the OpenBLAS kernels make test-kernels forces")
     args = parser.parse_args(argv)
     if args.action == "install":
         if not args.uv:
@@ -173,7 +218,7 @@ def main(argv=None):
         for end in args.ends:
             install(end, args.uv)
         return 0
-    return test(args.ends, pytest_args)
+    return test(args.ends, pytest_args, kernels=args.kernels)
 
 
 if __name__ == "__main__":
