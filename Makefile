@@ -128,7 +128,7 @@ test-ui: $(VENV)/.installed-ui $(LAB_OVERRIDES) $(AXE_NPM)/.installed ## noteboo
 # nbval once per OpenBLAS kernel (OPENBLAS_CORETYPE) and NumPy SIMD level this CPU can run, and with
 # one BLAS thread; prints what it ran, what OpenBLAS reported, and what it skipped and why
 # (tools/kernel_variants.py). KERNELS_ARGS=--skip-current leaves out this environment's own
-# configuration, where make test has just run nbval, and --skip-versions the kernels that
+# configuration, where make test has just run nbval, and --skip-versions the variants that
 # make test-versions runs its ends under (CI runs both).
 test-kernels: $(VENV)/.installed ## the notebooks under every OpenBLAS kernel this CPU runs
 	$(BIN)/python tools/kernel_variants.py $(KERNELS_ARGS)
@@ -305,9 +305,9 @@ clean-classroom: ## remove the classroom environment
 # value records one machine's rounding: a question about the numbers, answered by make test) and
 # the student edition's Run All (the solution notebooks run under nbval here, and the checks'
 # fallback to the helpers version is unit-tested for every exercise in tests/test_exercises.py).
-# Each end runs under one of the OpenBLAS kernels make test-kernels forces (--kernels: the oldest
-# versions under the oldest kernel, tools/versions.py says which), so that CI's make test-kernels
-# leaves those kernels out (--skip-versions) and still every kernel runs the notebooks once.
+# Each end runs under one of make test-kernels' variants (--kernels: OpenBLAS on one thread for the
+# oldest versions, its Haswell kernel for the newest; tools/versions.py says how they are picked), so
+# that CI's make test-kernels leaves those out (--skip-versions) and each variant still runs once.
 VERSIONS := .venv-versions
 
 $(VERSIONS)/%/.installed: $(UV) pyproject.toml | $(VENV)/.installed

@@ -171,16 +171,17 @@ def test_the_configuration_make_test_already_ran_is_skipped():
     assert [v.name for v, _ in kv.verify(chosen, probes)[0]][0] == "native"
 
 
-def test_the_version_ends_take_the_oldest_forced_kernels_one_each():
-    """make test-versions runs its ends under the first forced kernels; --skip-versions leaves exactly those out."""
+def test_the_version_ends_take_the_fast_variants_first_one_each():
+    """make test-versions runs its ends under one thread and Haswell where they exist, then the older kernels;
+    --skip-versions leaves exactly those out."""
     chosen, _ = kv.plan(cpuinfo(AVX2), "x86_64", simd_enabled=SIMD)
     ends = kv.for_version_ends(chosen, ("oldest", "newest"))
-    assert {end: v.name for end, v in ends.items()} == {"oldest": "Prescott", "newest": "Sandybridge"}
-    assert all(v.set_env == {"OPENBLAS_CORETYPE": v.name} for v in ends.values())
-    # a CPU with one forced kernel gives it to the oldest end; the newest runs as it is
-    only_sse3, _ = kv.plan(cpuinfo(SSE), "x86_64")
-    assert {end: v.name for end, v in kv.for_version_ends(only_sse3, ("oldest", "newest")).items()} == {
-        "oldest": "Prescott"}
-    # no forced kernel (not OpenBLAS): nothing moves
+    assert {end: v.name for end, v in ends.items()} == {"oldest": "one thread", "newest": "Haswell"}
+    assert ends["newest"].set_env == {"OPENBLAS_CORETYPE": "Haswell"}
+    assert ends["oldest"].set_env == {"OPENBLAS_NUM_THREADS": "1"}
+    # without AVX2 the older kernels come next
+    avx, _ = kv.plan(cpuinfo(SSE + " avx"), "x86_64")
+    assert [v.name for v in kv.for_version_ends(avx, ("oldest", "newest")).values()] == ["one thread", "Sandybridge"]
+    # no OpenBLAS: nothing moves
     none, _ = kv.plan(None, "arm64", blas="accelerate")
     assert kv.for_version_ends(none, ("oldest", "newest")) == {}

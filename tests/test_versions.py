@@ -38,29 +38,29 @@ def test_requires_python_is_read_from_pyproject():
     assert versions.requires_python().contains("3.10.0") and not versions.requires_python().contains("3.9.18")
 
 
-def test_each_end_runs_under_its_kernel_or_fails_unrun(monkeypatch):
-    """--kernels: the oldest end gets Prescott and the newest Sandybridge, each checked by a probe with the end's
-    own Python; an end whose OpenBLAS does not take the kernel is not run and fails (make test-kernels
-    --skip-versions counts on that kernel having run)."""
+def test_each_end_runs_under_its_variant_or_fails_unrun(monkeypatch):
+    """--kernels: the oldest end gets OpenBLAS on one thread and the newest the Haswell kernel, each checked by a
+    probe with the end's own Python; an end whose variant does not take effect is not run and fails (make
+    test-kernels --skip-versions counts on that variant having run)."""
     monkeypatch.syspath_prepend(str(ROOT / "tools"))
     import kernel_variants as kv
 
-    avx = "processor\t: 0\nflags\t\t: fpu sse sse2 pni avx\n\n"
-    native = {"blas": "scipy-openblas", "kernel": "Sandybridge", "threads": 2, "simd_enabled": []}
+    avx2 = "processor\t: 0\nflags\t\t: fpu sse sse2 pni avx avx2 fma\n\n"
+    native = {"blas": "scipy-openblas", "kernel": "Haswell", "threads": 2, "simd_enabled": []}
 
     def probe(env, python=None):
         if python is None:  # this machine's own NumPy, for the plan
             return native
-        asked = env.get("OPENBLAS_CORETYPE")
-        reported = "Katmai" if asked == "Prescott" else "Haswell"  # the newest end's OpenBLAS ignores the request
-        return {"blas": "scipy-openblas", "kernel": reported, "threads": 2, "simd_enabled": []}
+        threads = int(env.get("OPENBLAS_NUM_THREADS", 2))
+        reported = "Sandybridge"  # the newest end's OpenBLAS ignores OPENBLAS_CORETYPE=Haswell
+        return {"blas": "scipy-openblas", "kernel": reported, "threads": threads, "simd_enabled": []}
 
     monkeypatch.setattr(kv, "probe", probe)
-    monkeypatch.setattr(kv, "read_cpuinfo", lambda path="/proc/cpuinfo": avx)
+    monkeypatch.setattr(kv, "read_cpuinfo", lambda path="/proc/cpuinfo": avx2)
     monkeypatch.setattr(kv.platform, "machine", lambda: "x86_64")
     envs = versions.kernel_envs(("oldest", "newest"))
     env, under = envs["oldest"]
-    assert env["OPENBLAS_CORETYPE"] == "Prescott" and "reports Prescott" in under
+    assert env["OPENBLAS_NUM_THREADS"] == "1" and "OPENBLAS_CORETYPE" not in env and "1 threads" in under
     env, under = envs["newest"]
-    assert env is None and under == ("OPENBLAS_CORETYPE=Sandybridge did not take effect: "
-                                     "OpenBLAS runs Haswell instead")
+    assert env is None and under == ("OPENBLAS_CORETYPE=Haswell did not take effect: "
+                                     "OpenBLAS runs Sandybridge instead")

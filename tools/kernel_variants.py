@@ -30,11 +30,11 @@ SIMD targets) is the caller's own is skipped, as "already run by make test":
 CI calls this right after `make test`, in the same environment, and make test's
 nbval has just run every notebook in that configuration.
 
-With --skip-versions, the forced kernels that make test-versions runs the oldest
-and the newest versions under (``for_version_ends``: the first two, Prescott and
-Sandybridge on a CPU with AVX) are skipped: CI runs make test-versions too, whose
-pytest runs every notebook under them, after a probe with that environment's own
-NumPy has checked that OpenBLAS took the kernel.
+With --skip-versions, the variants that make test-versions runs the oldest and
+the newest versions under (``for_version_ends``: one thread and Haswell, on a CPU
+with AVX2) are skipped: CI runs make test-versions too, whose pytest runs every
+notebook under them, after a probe with that environment's own NumPy has checked
+that the variant took effect.
 
 Before a variant is trusted, a probe process with the same environment asks the
 OpenBLAS library that NumPy loaded (ctypes, ``*openblas_get_corename*`` and
@@ -188,12 +188,19 @@ def plan_here(native, cpuinfo_text=None):
                 native.get("simd_enabled", ()), native.get("simd_baseline", ()))
 
 
+# The variants make test-versions runs its ends under, in this order of preference: those that run
+# about as fast as OpenBLAS's own choice (one thread; Haswell, which has OpenBLAS's paths for small
+# matrices), then the older kernels, which run the notebooks much slower on two threads.
+FOR_VERSIONS = ("one thread", "Haswell", "Sandybridge", "Prescott")
+
+
 def for_version_ends(variants, ends):
-    """``{end: Variant}``: the variants that force an OpenBLAS kernel, in plan()'s order (the oldest
-    kernels first), one for each of ``ends``.  make test-versions runs each end of the versions under
-    its kernel, so that CI's make test-kernels (--skip-versions) need not run that kernel again: each
-    kernel still runs every notebook that can depend on rounding once."""
-    return dict(zip(ends, [v for v in variants if v.coretype]))
+    """``{end: Variant}``: one variant of ``variants`` for each of ``ends``, in FOR_VERSIONS' order.
+    make test-versions runs each end of the versions under its variant, so that CI's make test-kernels
+    (--skip-versions) need not run it again: each variant still runs every notebook that can depend
+    on rounding once."""
+    by_name = {v.name: v for v in variants}
+    return dict(zip(ends, [by_name[name] for name in FOR_VERSIONS if name in by_name]))
 
 
 # Runs in a child process with a variant's environment: what NumPy and the

@@ -22,12 +22,12 @@ among them, the oldest found is used and the output says so.
 got and how it went. make test-versions leaves out two sets of notebook runs (the Makefile says why):
 how each notebook runs and prints under these versions is what nbval checks here, once per notebook.
 
-With ``--kernels`` (make test-versions) each end runs under one of the OpenBLAS kernels that
-tools/kernel_variants.py forces on this CPU, the oldest first (``for_version_ends``: Prescott for the
-oldest versions, Sandybridge for the newest, on an x86 CPU with AVX): each run then also checks that
-kernel, and CI's make test-kernels (``--skip-versions``) does not run it again. A probe with the
-end's own NumPy checks that OpenBLAS took the kernel, as make test-kernels does; where it did not,
-the end fails. Where no kernel can be forced (not OpenBLAS, not x86), the ends run as they are.
+With ``--kernels`` (make test-versions) each end runs under one of the variants that
+tools/kernel_variants.py runs on this CPU (``for_version_ends``: OpenBLAS on one thread for the oldest
+versions, its Haswell kernel for the newest, on an x86 CPU with AVX2): each run then also checks that
+variant, and CI's make test-kernels (``--skip-versions``) does not run it again. A probe with the end's
+own NumPy checks that the variant took effect (the kernel, the thread count), as make test-kernels
+does; where it did not, the end fails. Where no variant applies (not OpenBLAS), the ends run as they are.
 """
 import argparse
 import glob
@@ -142,9 +142,9 @@ def install(end, uv):
 
 
 def kernel_envs(ends):
-    """``{end: (environment, what it runs under)}`` for --kernels: each end's forced OpenBLAS kernel
+    """``{end: (environment, what it runs under)}`` for --kernels: each end's OpenBLAS variant
     (kernel_variants.for_version_ends), checked by a probe with the end's own NumPy.  An end whose
-    kernel did not take effect gets ``(None, why)``; with no kernel to force, the environment as it is."""
+    variant did not take effect gets ``(None, why)``; with no variant, the environment as it is."""
     import kernel_variants as kv  # tools/kernel_variants.py
 
     native = kv.probe(dict(os.environ))
@@ -154,14 +154,14 @@ def kernel_envs(ends):
     for end in ends:
         variant = assigned.get(end)
         if variant is None:
-            out[end] = (dict(os.environ), "no OpenBLAS kernel to force on this machine: as it is")
+            out[end] = (dict(os.environ), "no OpenBLAS variant on this machine: as it is")
             continue
         env = variant.env(dict(os.environ))
         info = kv.probe(env, python=str(VENVS / end / "bin" / "python"))
         _, _, broken = kv.verify([variant], [info])
-        if not broken and kv.kernel_name(info.get("kernel")) != variant.coretype:
+        if not broken and variant.coretype and kv.kernel_name(info.get("kernel")) != variant.coretype:
             broken = [(variant.name, f"OpenBLAS runs {kv.kernel_label(info.get('kernel'))} instead")]
-        if broken:  # make test-kernels --skip-versions counts on this kernel having run: so the end fails
+        if broken:  # make test-kernels --skip-versions counts on this variant having run: so the end fails
             out[end] = (None, f"{variant.describe()} did not take effect: {broken[0][1]}")
         else:
             out[end] = (env, f"{variant.describe()}: OpenBLAS {info.get('blas_version') or ''} reports "
