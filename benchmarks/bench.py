@@ -344,7 +344,7 @@ def bench_scaling(full, repeats, course_size, processes):
           " no N x N arrays)")
     if processes:
         print(f"\nThe same speed-ups in {processes} other processes, each timing every size as above"
-              f" ({common.load_now()}): the spread between processes, which `make bench-peers` falls in too:")
+              f" ({common.load_now()}): the spread between processes, to compare `make bench-peers`' ratios with:")
         others = [common.speedups_in_another_kernel(repeats) for _ in range(processes)]
         for (n, h) in common.SIZES:
             ratios = [other[n, h] for other in others]
