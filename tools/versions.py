@@ -165,7 +165,8 @@ def kernel_envs(ends):
             out[end] = (None, f"{variant.describe()} did not take effect: {broken[0][1]}")
         else:
             out[end] = (env, f"{variant.describe()}: OpenBLAS {info.get('blas_version') or ''} reports "
-                             f"{kv.kernel_label(info.get('kernel'))}, {info.get('threads')} threads")
+                             f"{kv.kernel_label(info.get('kernel'))}, {info.get('threads')} "
+                             f"thread{'' if info.get('threads') == 1 else 's'}")
     return out
 
 
