@@ -14,7 +14,7 @@ common.py explains why that matters), with repeated runs, interleaved, after one
   then the scaling table: time per iteration, page faults and peak memory at the sizes
   of common.SIZES (the ones `make bench-peers` times, in the same order and the same way;
   more with --scaling), and the speed-up at each size again in --processes other processes
-  (the spread between processes, where `make bench-peers`' figures fall too);
+  (the spread between processes, to compare `make bench-peers`' figures with);
   where a step's time goes at those sizes: the NumPy calls, the products, the rest;
   (d) executing every notebooks/*.ipynb with nbclient (the whole series);
   (e) the playground: a frame while playing, and a slider release while paused (the kernel's side: training

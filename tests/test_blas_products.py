@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 import kernel_variants as kv  # noqa: E402
 
 # Every training set the sliders give: hidden units, classes, training points (all of the points, or
-# all but the held-out share), one step of each model; the child prints each shape before it trains.
+# all but the held-out share), two steps of each model; the child prints each shape before it trains.
 SHAPES = sorted({(h, k, n - int(share * n))
                  for h, k, ppc, share in itertools.product(
                      SETTING["hidden_size"].slider_positions(), SETTING["classes"].slider_positions(),
