@@ -388,13 +388,17 @@ class _NoProducts:
 
 
 def step_parts(n, h, steps):
-    """Seconds per step of helpers.train's network at N = n, H = h: the whole step, and the step without
-    its five matrix products (NumPy's matmul made a no-op in helpers.train for the run; the arrays keep
-    the values of a real step before, so nothing else changes its work)."""
+    """helpers.train's network at N = n, H = h: seconds per step, of the whole step and of the step
+    without its five matrix products (NumPy's matmul made a no-op in helpers.train for the run; the
+    arrays keep the values of a real step before, so nothing else changes its work), and the five
+    products' floating-point operations, from the shapes of the step's arrays."""
     t = importlib.import_module("helpers.train")
 
     X, y, p = common.task(n, h)
-    ws = t.Workspace(p, X, y, 3, step_size=course.STEP_SIZE, reg=course.REG, dtype=np.float64)
+    ws = t.Workspace(p, X, y, p["W2"].shape[1], step_size=course.STEP_SIZE, reg=course.REG, dtype=np.float64)
+    (D1, N), (H1, _), K = ws.X1T.shape, ws.hidden_ones.shape, ws.scores.shape[0]
+    # forward [W; b].T [X, 1].T and [W2; b2].T [hidden, 1].T, backward dW2b, dhidden and dWb: 2 m k n each
+    flops = 2 * N * (D1 * (H1 - 1) + K * H1 + H1 * K + (H1 - 1) * K + D1 * (H1 - 1))
 
     def run():
         for _ in range(steps):
@@ -407,7 +411,7 @@ def step_parts(n, h, steps):
         rest = min(timed(run)[0] for _ in range(3)) / steps
     finally:
         t.np = real_np
-    return whole, rest
+    return whole, rest, flops
 
 
 def bench_limits():
@@ -415,18 +419,16 @@ def bench_limits():
     products (their floating-point operations and rate), the rest (elementwise passes over the (H, n)
     hidden layer and reductions: memory traffic), and the cost of the NumPy calls themselves."""
     calls = numpy_calls_per_step()
-    fixed, _ = step_parts(3, 1, 20000)
+    fixed, _, _ = step_parts(3, 1, 20000)
     print(f"\nWhere a step of helpers.train's network goes ({common.load_now()}): {calls} NumPy calls a step"
           f" (counted in helpers/train.py); a step at N = 3, H = 1, where the arrays are a few numbers, takes"
-          f" {fixed * 1e6:.1f} us: the calls' own cost. Products: the five matrix products, 2 n ((D+1) H + K (H+1))"
-          " x 2 + 2 n H K floating-point operations; the rest: the step with NumPy's matmul made a no-op (its"
+          f" {fixed * 1e6:.1f} us: the calls' own cost. Products: the five matrix products, 2 m k n floating-point"
+          " operations each (about 30 N H in all); the rest: the step with NumPy's matmul made a no-op (its"
           " passes over the (H, n) hidden layer, 8 bytes an entry, and the reductions), best of 3 runs:")
     print(f"  {'N':>6} {'H':>5} {'step':>10} {'products':>10} {'MFLOP':>7} {'GFLOP/s':>8} {'the rest':>10}"
           f" {'hidden layer':>13} {'calls / step':>13}")
-    D, K = 2, 3
     for (n, h), iters in common.SIZES.items():
-        whole, rest = step_parts(n, h, max(3, iters // 5))
-        flops = 2 * n * ((D + 1) * h + K * (h + 1)) * 2 + 2 * n * h * K
+        whole, rest, flops = step_parts(n, h, max(3, iters // 5))
         products = max(whole - rest, 1e-12)
         print(f"  {n:>6} {h:>5} {whole * 1e6:>7.1f} us {products * 1e6:>7.1f} us {flops / 1e6:>7.2f} "
               f"{flops / products / 1e9:>8.1f} {rest * 1e6:>7.1f} us {8 * h * n / 1e6:>9.2f} MB "

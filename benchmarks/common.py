@@ -126,10 +126,9 @@ def measure(fn):
     return seconds, minor_faults() - faults, out
 
 
-# Timed rounds at every size, in both benchmarks (their --repeats); the best of them is shown.  A
-# product spread over OpenBLAS's two threads waits for the slower thread, and on a shared machine
-# a core can be slowed for seconds at a time, so that a few runs in a row take twice as long while
-# the same runs on one thread do not: the rounds' spread of ratios is printed beside each best.
+# Timed rounds at every size, in both benchmarks (their --repeats); the best of them is shown.  A few
+# runs in a row can take twice as long as the others in the same process, so the rounds' spread of
+# ratios is printed beside each best.
 REPEATS = 5
 
 
@@ -242,10 +241,9 @@ def speedups_in_another_kernel(repeats=REPEATS):
     """The speed-up of helpers.train over the course's code at every size of SIZES, timed as both
     benchmarks time it (``enter_kernel_state``, then ``interleaved``), in a new process.
 
-    The same code in another process of the same program can run at another speed: where the
-    allocator puts the course's fresh arrays differs from process to process (no page faults in
-    either), and so does the ratio, by more than the rounds of one process show.  Timing it in a
-    few processes shows that spread.  Returns ``{(N, H): best ratio}``.
+    The same code in another process of the same program can run at another speed (with no page
+    faults in either), and at some sizes the ratio then differs by more than the rounds of one
+    process show.  Timing it in a few processes shows that spread.  Returns ``{(N, H): best ratio}``.
     """
     proc = subprocess.run([sys.executable, __file__, "--speedups", str(repeats)], capture_output=True, text=True,
                           check=True)

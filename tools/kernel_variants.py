@@ -189,8 +189,8 @@ def plan_here(native, cpuinfo_text=None):
 
 
 # The variants make test-versions runs its ends under, in this order of preference: those that run
-# about as fast as OpenBLAS's own choice (one thread; Haswell, which has OpenBLAS's paths for small
-# matrices), then the older kernels, which run the notebooks much slower on two threads.
+# the tests about as fast as OpenBLAS's own choice (one thread, Haswell), then the older kernels,
+# which ran the whole suite much slower on two threads.
 FOR_VERSIONS = ("one thread", "Haswell", "Sandybridge", "Prescott")
 
 
